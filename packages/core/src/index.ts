@@ -1,0 +1,1 @@
+export { InvalidLocationError, SentinelKitError } from './errors.js';

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: ['packages/*', 'apps/*'],
+    // Two cores run real redis topologies: more parallel files only make failover timings noisy.
+    maxWorkers: 2,
+  },
+});
