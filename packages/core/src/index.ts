@@ -1,1 +1,23 @@
-export { InvalidLocationError, SentinelKitError } from './errors.js';
+export {
+  AllSentinelsUnreachableError,
+  AuthenticationError,
+  FailoverRefusedError,
+  InvalidLocationError,
+  type NodeAddress,
+  type SentinelAttempt,
+  SentinelKitError,
+  UnknownMasterError,
+} from './errors.js';
+export {
+  type QuorumCheck,
+  SentinelAdmin,
+  type SentinelAdminOptions,
+  type SentinelSubscription,
+} from './sentinel-admin.js';
+export { parseSentinelEvent, type SentinelEvent, type SentinelEventInstance } from './sentinel-events.js';
+export type {
+  SentinelInstanceInfo,
+  SentinelMasterInfo,
+  SentinelPeerInfo,
+  SentinelReplicaInfo,
+} from './sentinel-replies.js';
