@@ -1,0 +1,7 @@
+export { TOPOLOGY_DEFAULTS } from './defaults.js';
+export { type PollOptions, pollUntil } from './poll.js';
+export { freePorts } from './ports.js';
+export { RedisNode } from './redis-node.js';
+export type { SentinelEvent, SwitchEvent } from './sentinel-event-log.js';
+export { type Standalone, type StandaloneOptions, startStandalone } from './standalone.js';
+export { startTopology, Topology, type TopologyOptions } from './topology.js';

@@ -1,0 +1,124 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { pollUntil, startStandalone, startTopology, type Topology } from '../src/index.js';
+
+const alive = (pid: number | undefined) => {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const role = async (topo: Topology, node: Topology['nodes'][number]) => {
+  const info = await topo.client(node).info('replication');
+  return /role:(\w+)/.exec(info)?.[1];
+};
+
+describe('startTopology', () => {
+  let topo: Topology | undefined;
+  afterEach(async () => {
+    await topo?.stop();
+    topo = undefined;
+  });
+
+  it('starts a linked master, replicas and sentinels that see each other', async () => {
+    topo = await startTopology({
+      replicas: 2,
+      sentinels: 3,
+      password: 'data-pw',
+      sentinelPassword: 'sentinel-pw',
+    });
+    expect(topo.location).toMatch(/^mymaster\/127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+\/0$/);
+    expect(topo.locationFor(3).endsWith('/3')).toBe(true);
+    const [first, ...rest] = topo.nodes;
+    expect(await role(topo, first!)).toBe('master');
+    for (const replica of rest) expect(await role(topo, replica)).toBe('slave');
+    expect((await topo.master()).port).toBe(first!.port);
+    const master = topo.client('master');
+    await master.set('k', 'v');
+    expect(await master.get('k')).toBe('v');
+  });
+
+  it('killMaster() SIGKILLs the master and the sentinels promote a replica', async () => {
+    topo = await startTopology({ replicas: 1 });
+    const switched = topo.waitForSwitch();
+    const killed = await topo.killMaster();
+    expect(alive(killed.pid)).toBe(false);
+    const event = await switched;
+    expect(event.port).not.toBe(killed.port);
+    const promoted = topo.nodes.find((n) => n.port === event.port)!;
+    expect(await role(topo, promoted)).toBe('master');
+    expect(topo.sentinelEvents.some((e) => e.type === '+odown')).toBe(true);
+  });
+
+  it('pauseMaster() SIGSTOPs the master; after the switch resumeMaster() turns it into a replica', async () => {
+    topo = await startTopology({ replicas: 1 });
+    const switched = topo.waitForSwitch();
+    const paused = await topo.pauseMaster();
+    expect(alive(paused.pid)).toBe(true);
+    const event = await switched;
+    expect(event.port).not.toBe(paused.port);
+    await topo.resumeMaster();
+    const current = topo;
+    await pollUntil(async () => (await role(current, paused)) === 'slave', {
+      description: 'the resumed old master to be reconfigured as a replica',
+      // Sentinel waits about 8 s of the old master reporting itself master before converting it.
+      timeoutMs: 30_000,
+    });
+  });
+
+  it('failover() makes the sentinels switch gracefully to a replica', async () => {
+    topo = await startTopology({ replicas: 1 });
+    const before = await topo.master();
+    const switched = topo.waitForSwitch();
+    await topo.failover();
+    const event = await switched;
+    expect(event.port).not.toBe(before.port);
+    expect((await topo.master()).port).toBe(event.port);
+  });
+
+  it('stopNode() and restartNode() stop and bring back a replica on its port', async () => {
+    topo = await startTopology({ replicas: 1 });
+    const replica = topo.nodes[1]!;
+    await topo.stopNode(replica);
+    expect(replica.stopped).toBe(true);
+    await topo.restartNode(replica);
+    expect(alive(replica.pid)).toBe(true);
+    expect(await role(topo, replica)).toBe('slave');
+  });
+
+  it('stop() kills every process, paused ones included', async () => {
+    topo = await startTopology({ replicas: 1 });
+    await topo.pauseMaster();
+    const pids = [...topo.nodes, ...topo.sentinels].map((n) => n.pid);
+    await topo.stop();
+    topo = undefined;
+    expect(pids.filter(alive)).toEqual([]);
+  });
+
+  it('a start-up failure names the missing binary and how to get it', async () => {
+    const saved = process.env.REDIS_SERVER_BIN;
+    process.env.REDIS_SERVER_BIN = '/nonexistent/redis-server';
+    try {
+      await expect(startTopology({ replicas: 1 })).rejects.toThrow(/apt-get install -y redis-server/);
+    } finally {
+      if (saved === undefined) delete process.env.REDIS_SERVER_BIN;
+      else process.env.REDIS_SERVER_BIN = saved;
+    }
+  });
+});
+
+describe('startStandalone', () => {
+  it('starts one password-protected server and stops it', async () => {
+    const server = await startStandalone({ password: 'p@ss word' });
+    try {
+      expect(server.location).toBe(`redis://:p%40ss%20word@127.0.0.1:${server.port}/0`);
+      expect(await server.client().ping()).toBe('PONG');
+    } finally {
+      await server.stop();
+    }
+    expect(alive(server.pid)).toBe(false);
+  });
+});
