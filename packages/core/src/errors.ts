@@ -15,12 +15,18 @@ export class SentinelKitError extends Error {
   }
 }
 
-/** A location string that cannot be parsed. The message masks any password it quotes. */
+/**
+ * A location string that cannot be parsed. The message masks any password it quotes, and no
+ * property holds the unmasked input.
+ */
 export class InvalidLocationError extends SentinelKitError {
   override name = 'InvalidLocationError';
+  /** The part of the location that is wrong: `host`, `port`, `db`, `master name`, … */
+  readonly part: string;
 
-  constructor(message: string) {
+  constructor(message: string, part: string) {
     super('ERR_INVALID_LOCATION', message);
+    this.part = part;
   }
 }
 
@@ -259,6 +265,106 @@ export class LockTimeoutError extends SentinelKitError {
     super(
       'ERR_LOCK_TIMEOUT',
       `Could not acquire lock "${name}" within ${blockingTimeout} s. Raise "blockingTimeout" (seconds) or retry later`,
+      options,
+    );
+  }
+}
+
+/**
+ * A cache command that failed for a connection reason (socket closed, node unreachable, READONLY,
+ * LOADING, a timeout): the kind `ignoreExceptions` turns into a miss. `cause` holds the driver's error.
+ */
+export class CacheConnectionError extends SentinelKitError {
+  override name = 'CacheConnectionError';
+
+  constructor(command: string, options: { alias?: string; cause?: unknown } = {}) {
+    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(
+      'ERR_CACHE_CONNECTION',
+      `Cache${options.alias === undefined ? '' : ` "${options.alias}"`} could not run ${command}: ${reason}. ` +
+        'Set the option "ignoreExceptions: true" to treat such failures as misses',
+      options,
+    );
+  }
+}
+
+/** Redis refused a cache command for a reason that is not about the connection (WRONGTYPE, OOM). */
+export class CacheCommandError extends SentinelKitError {
+  override name = 'CacheCommandError';
+
+  constructor(command: string, options: { alias?: string; cause?: unknown } = {}) {
+    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(
+      'ERR_CACHE_COMMAND',
+      `Redis refused ${command}${options.alias === undefined ? '' : ` for cache "${options.alias}"`}: ${reason}`,
+      options,
+    );
+  }
+}
+
+/**
+ * The master refused a write with NOREPLICAS: fewer replicas than its `min-replicas-to-write` are
+ * connected and in sync. The write was not applied.
+ */
+export class NoReplicasError extends SentinelKitError {
+  override name = 'NoReplicasError';
+
+  constructor(options: { alias?: string; cause?: unknown } = {}) {
+    super(
+      'ERR_NOREPLICAS',
+      `The master refused a write${options.alias === undefined ? '' : ` for cache "${options.alias}"`}: not enough good replicas ` +
+        '(NOREPLICAS). The write was not applied. Bring replicas back, or lower the server setting "min-replicas-to-write"',
+      options,
+    );
+  }
+}
+
+/**
+ * Commands waited `queueTimeout` milliseconds for a node that stayed unreachable (no sentinel named
+ * a reachable master, or every replica was down for `readFrom: 'replica'`).
+ */
+export class NodeUnavailableError extends SentinelKitError {
+  override name = 'NodeUnavailableError';
+  readonly role: 'master' | 'replica';
+
+  constructor(role: 'master' | 'replica', waitedMs: number, options: { alias?: string; cause?: unknown } = {}) {
+    const reason = options.cause instanceof Error ? ` Last error: ${options.cause.message}.` : '';
+    super(
+      'ERR_NODE_UNAVAILABLE',
+      `No ${role} was reachable for ${waitedMs} ms${options.alias === undefined ? '' : ` (cache "${options.alias}")`}.${reason} ` +
+        `Raise "queueTimeout" (ms) to let commands wait longer${role === 'replica' ? ', or use readFrom "replicaPreferred"' : ''}`,
+      options,
+    );
+    this.role = role;
+  }
+}
+
+/** A write reached a node that is a replica (READONLY) and no sentinel names another master. */
+export class ReadOnlyNodeError extends SentinelKitError {
+  override name = 'ReadOnlyNodeError';
+  readonly node: NodeAddress | undefined;
+
+  constructor(node: NodeAddress | undefined, options: { alias?: string; cause?: unknown } = {}) {
+    const where = node === undefined ? 'the server' : addr(node);
+    super(
+      'ERR_READONLY_NODE',
+      `A write went to ${where}, which is a read-only replica${forAlias(options.alias)}. ` +
+        'Point the location at the master, or use a sentinel location so writes follow the master',
+      options,
+    );
+    this.node = node;
+  }
+}
+
+/** `connector.sentinels()` on a location that names one server, not sentinels. */
+export class NotSentinelLocationError extends SentinelKitError {
+  override name = 'NotSentinelLocationError';
+
+  constructor(options: { alias?: string } = {}) {
+    super(
+      'ERR_NOT_SENTINEL_LOCATION',
+      `There are no sentinels to ask${forAlias(options.alias)}: the location names one server. ` +
+        'Use a sentinel location ("mymaster/host:26379,…/0" or "redis+sentinel://…")',
       options,
     );
   }

@@ -21,3 +21,14 @@ export type {
   SentinelPeerInfo,
   SentinelReplicaInfo,
 } from './sentinel-replies.js';
+export {
+  DEFAULT_REDIS_PORT,
+  DEFAULT_SENTINEL_PORT,
+  type FormatLocationOptions,
+  formatLocation,
+  type HostPort,
+  type Location,
+  type LocationPart,
+  maskLocation,
+  parseLocation,
+} from './location.js';

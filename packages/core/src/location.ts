@@ -1,0 +1,251 @@
+import { isIPv4, isIPv6 } from 'node:net';
+import { InvalidLocationError } from './errors.js';
+
+/** A host and port, IPv6 hosts without brackets (`'::1'`). */
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+interface Credentials {
+  username?: string;
+  password?: string;
+}
+
+/** Where a cache lives: a sentinel-monitored master, one TCP server, or one unix socket. */
+export type Location =
+  | ({ kind: 'sentinel'; masterName: string; sentinels: HostPort[]; db: number; tls: boolean } & Credentials)
+  | ({ kind: 'standalone'; host: string; port: number; db: number; tls: boolean } & Credentials)
+  | ({ kind: 'standalone'; path: string; db: number; tls: false } & Credentials);
+
+/** The part of a location string an {@link InvalidLocationError} blames. */
+export type LocationPart =
+  | 'scheme'
+  | 'credentials'
+  | 'master name'
+  | 'sentinel list'
+  | 'host'
+  | 'port'
+  | 'db'
+  | 'trailing text';
+
+export const DEFAULT_SENTINEL_PORT = 26379;
+export const DEFAULT_REDIS_PORT = 6379;
+
+const EXPECTED = {
+  django: '<master name>/<host>:<port>[,<host>:<port>…]/<db>, e.g. mymaster/10.0.0.1:26379,10.0.0.2:26379/0',
+  sentinel: (scheme: string) =>
+    `${scheme}://[user:password@]<host>:<port>[,<host>:<port>…]/<master name>/<db>`,
+  redis: (scheme: string) => `${scheme}://[user:password@]<host>:<port>/<db>`,
+  unix: 'unix://[user:password@]/path/to/redis.sock?db=<db>',
+  any: 'mymaster/host:26379,host:26379/0, redis+sentinel://…, rediss+sentinel://…, redis://…, rediss://… or unix://…',
+};
+
+const SCHEMES = ['redis', 'rediss', 'redis+sentinel', 'rediss+sentinel', 'unix'] as const;
+
+/**
+ * Replaces the password of any `user:password@` in `input` with `***`. Everything up to the last
+ * `@` counts as credentials, so a password that itself holds `@`, `/` or `:` is masked whole.
+ */
+export function maskLocation(input: string): string {
+  const at = input.lastIndexOf('@');
+  if (at < 0) return input;
+  const schemeEnd = input.indexOf('://');
+  const start = schemeEnd >= 0 && schemeEnd < at ? schemeEnd + 3 : 0;
+  const colon = input.indexOf(':', start);
+  if (colon < 0 || colon > at) return input;
+  return `${input.slice(0, colon + 1)}***${input.slice(at)}`;
+}
+
+const hasControlOrSpace = (text: string) => /\s/.test(text) || [...text].some((c) => c.charCodeAt(0) < 32);
+
+/** Parsing helpers that fail with the input masked, the part to blame and the form expected. */
+class Parser {
+  constructor(
+    private readonly input: string,
+    private readonly expected: string,
+  ) {}
+
+  fail(part: LocationPart, problem: string): never {
+    throw new InvalidLocationError(
+      `Invalid location "${maskLocation(this.input)}": ${part}: ${problem}. Expected ${this.expected}`,
+      part,
+    );
+  }
+
+  int(text: string, part: 'port' | 'db', min: number, max: number): number {
+    if (!/^\d{1,10}$/.test(text)) this.fail(part, `"${text}" is not a whole number`);
+    const value = Number(text);
+    if (value < min || value > max) this.fail(part, `${value} is outside ${min}–${max}`);
+    return value;
+  }
+
+  db(text: string | undefined): number {
+    return text === undefined || text === '' ? 0 : this.int(text, 'db', 0, 2_147_483_647);
+  }
+
+  host(text: string): string {
+    if (text === '') this.fail('host', 'it is empty');
+    if (isIPv6(text)) this.fail('host', `IPv6 address "${text}" must be in brackets, as [${text}]`);
+    if (isIPv4(text) || /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/.test(text)) return text;
+    this.fail('host', `"${text}" is not a host name, an IPv4 address or a bracketed IPv6 address`);
+  }
+
+  hostPort(text: string, defaultPort: number): HostPort {
+    if (text.startsWith('[')) {
+      const end = text.indexOf(']');
+      const host = text.slice(1, end);
+      if (end < 0 || !isIPv6(host)) this.fail('host', `"${text}" is not a bracketed IPv6 address`);
+      const after = text.slice(end + 1);
+      if (after === '') return { host, port: defaultPort };
+      if (!after.startsWith(':')) this.fail('host', `"${after}" follows the address`);
+      return { host, port: this.int(after.slice(1), 'port', 1, 65535) };
+    }
+    const colon = text.indexOf(':');
+    if (colon < 0 || text.indexOf(':', colon + 1) >= 0) return { host: this.host(text), port: defaultPort };
+    return { host: this.host(text.slice(0, colon)), port: this.int(text.slice(colon + 1), 'port', 1, 65535) };
+  }
+
+  sentinelList(text: string): HostPort[] {
+    if (text === '') this.fail('sentinel list', 'it is empty');
+    return text.split(',').map((entry, i) => {
+      if (entry === '') this.fail('sentinel list', `entry ${i + 1} is empty`);
+      return this.hostPort(entry, DEFAULT_SENTINEL_PORT);
+    });
+  }
+
+  masterName(text: string | undefined): string {
+    if (text === undefined || text === '') this.fail('master name', 'it is missing');
+    if (hasControlOrSpace(text)) this.fail('master name', 'it contains white space or a control character');
+    return text;
+  }
+
+  decode(text: string, what: string): string {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return this.fail('credentials', `the ${what} has a malformed %-escape`);
+    }
+  }
+
+  credentials(userinfo: string | undefined): Credentials {
+    if (userinfo === undefined) return {};
+    const colon = userinfo.indexOf(':');
+    const username = this.decode(colon < 0 ? userinfo : userinfo.slice(0, colon), 'user name');
+    const result: Credentials = {};
+    if (username !== '') result.username = username;
+    if (colon >= 0) result.password = this.decode(userinfo.slice(colon + 1), 'password');
+    return result;
+  }
+}
+
+function parseDjango(input: string): Location {
+  const p = new Parser(input, EXPECTED.django);
+  const [name, hosts, db, ...rest] = input.split('/');
+  if (rest.length > 0) p.fail('trailing text', `"/${rest.join('/')}" follows the db`);
+  const masterName = p.masterName(name);
+  if (hosts === undefined) p.fail('sentinel list', 'it is missing');
+  const sentinels = p.sentinelList(hosts);
+  return { kind: 'sentinel', masterName, sentinels, db: p.db(db), tls: false };
+}
+
+/** Splits `scheme://[userinfo@]rest` the way {@link maskLocation} does: userinfo ends at the last `@`. */
+function splitAuthority(afterScheme: string): { userinfo: string | undefined; rest: string } {
+  const at = afterScheme.lastIndexOf('@');
+  return at < 0
+    ? { userinfo: undefined, rest: afterScheme }
+    : { userinfo: afterScheme.slice(0, at), rest: afterScheme.slice(at + 1) };
+}
+
+function parseUrl(input: string, scheme: (typeof SCHEMES)[number], afterScheme: string): Location {
+  const sentinel = scheme.endsWith('+sentinel');
+  const expected =
+    scheme === 'unix' ? EXPECTED.unix : sentinel ? EXPECTED.sentinel(scheme) : EXPECTED.redis(scheme);
+  const p = new Parser(input, expected);
+  const { userinfo, rest } = splitAuthority(afterScheme);
+  const credentials = p.credentials(userinfo);
+  const tls = scheme === 'rediss' || scheme === 'rediss+sentinel';
+
+  if (scheme === 'unix') {
+    const query = rest.indexOf('?');
+    const path = query < 0 ? rest : rest.slice(0, query);
+    if (!path.startsWith('/') || path.length < 2) p.fail('host', 'the socket path must be absolute');
+    let db = 0;
+    if (query >= 0) {
+      const match = /^db=(\d*)$/.exec(rest.slice(query + 1));
+      if (!match) p.fail('trailing text', `"${rest.slice(query)}" is not "?db=<db>"`);
+      db = p.db(match[1]);
+    }
+    return { kind: 'standalone', path, db, tls: false, ...credentials };
+  }
+
+  if (rest.includes('?'))
+    p.fail('trailing text', `"${rest.slice(rest.indexOf('?'))}": put options in "options"`);
+  const [hosts = '', ...path] = rest.split('/');
+  if (sentinel) {
+    const sentinels = p.sentinelList(hosts);
+    const [name, db, ...extra] = path;
+    if (extra.length > 0) p.fail('trailing text', `"/${extra.join('/')}" follows the db`);
+    const masterName = p.masterName(name === undefined ? undefined : p.decode(name, 'master name'));
+    return { kind: 'sentinel', masterName, sentinels, db: p.db(db), tls, ...credentials };
+  }
+  const [db, ...extra] = path;
+  if (extra.length > 0) p.fail('trailing text', `"/${extra.join('/')}" follows the db`);
+  if (hosts.includes(','))
+    p.fail('host', `${scheme}:// takes one host; use redis+sentinel:// for a sentinel list`);
+  const { host, port } = p.hostPort(hosts, DEFAULT_REDIS_PORT);
+  return { kind: 'standalone', host, port, db: p.db(db), tls, ...credentials };
+}
+
+/**
+ * Parses a location string: the django-redis-sentinel form `mymaster/h1:26379,h2:26379/0`,
+ * `redis+sentinel://` / `rediss+sentinel://` URLs, `redis://`, `rediss://` or `unix://`. Missing
+ * ports are 26379 (sentinels) and 6379 (servers); a missing db is 0. URL credentials are
+ * percent-decoded and belong to the data nodes. Anything else throws {@link InvalidLocationError}.
+ */
+export function parseLocation(input: string): Location {
+  if (typeof input !== 'string') {
+    throw new InvalidLocationError(
+      `Invalid location (a ${input === null ? 'null' : typeof input}, not a string): scheme: a location is a string. Expected ${EXPECTED.any}`,
+      'scheme',
+    );
+  }
+  const schemeEnd = input.indexOf('://');
+  if (schemeEnd < 0) return parseDjango(input);
+  const scheme = input.slice(0, schemeEnd).toLowerCase();
+  if (!(SCHEMES as readonly string[]).includes(scheme)) {
+    new Parser(input, EXPECTED.any).fail('scheme', `"${scheme}" is not one of ${SCHEMES.join(', ')}`);
+  }
+  return parseUrl(input, scheme as (typeof SCHEMES)[number], input.slice(schemeEnd + 3));
+}
+
+const formatHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+/** Options of {@link formatLocation}. */
+export interface FormatLocationOptions {
+  /** Write the password as `***`. Default true: formatted locations are usually for logs. */
+  maskPassword?: boolean;
+}
+
+/**
+ * The URL form of a location (`redis+sentinel://…`, `redis://…`, `unix://…`). With
+ * `maskPassword: false`, {@link parseLocation} of the result gives back the same fields.
+ */
+export function formatLocation(location: Location, options: FormatLocationOptions = {}): string {
+  const { maskPassword = true } = options;
+  let userinfo = '';
+  if (location.username !== undefined || location.password !== undefined) {
+    userinfo = encodeURIComponent(location.username ?? '');
+    if (location.password !== undefined) {
+      userinfo += `:${maskPassword ? '***' : encodeURIComponent(location.password)}`;
+    }
+    userinfo += '@';
+  }
+  const s = location.tls ? 's' : '';
+  if (location.kind === 'sentinel') {
+    const hosts = location.sentinels.map((h) => `${formatHost(h.host)}:${h.port}`).join(',');
+    return `redis${s}+sentinel://${userinfo}${hosts}/${encodeURIComponent(location.masterName)}/${location.db}`;
+  }
+  if ('path' in location) return `unix://${userinfo}${location.path}?db=${location.db}`;
+  return `redis${s}://${userinfo}${formatHost(location.host)}:${location.port}/${location.db}`;
+}
