@@ -92,6 +92,7 @@ export class SentinelAdmin extends EventEmitter {
   private readonly natMap: Record<string, NodeAddress> | undefined;
   private readonly baseOptions: RedisOptions;
   private readonly clients = new Map<number, Redis>();
+  private readonly socketErrors = new WeakMap<Redis, Error>();
   private readonly subscriptions = new Set<SentinelSubscription>();
   private preferred = 0;
   private closed = false;
@@ -283,7 +284,8 @@ export class SentinelAdmin extends EventEmitter {
         return result;
       } catch (err) {
         if (err instanceof SentinelKitError) throw err;
-        const cause = toError(err);
+        const client = this.clients.get(index);
+        const cause = (client && this.socketErrors.get(client)) ?? toError(err);
         if (!isUnknownMaster(cause) && !isAuthFailure(cause)) this.dropClient(index);
         attempts.push({ sentinel, cause });
         this.emit('sentinelError', cause, sentinel);
@@ -327,8 +329,9 @@ export class SentinelAdmin extends EventEmitter {
         retryStrategy: null,
         maxRetriesPerRequest: 0,
       });
-      // Failures reach the caller through the rejected command; the event would only repeat them.
-      client.on('error', () => {});
+      // ioredis rejects the pending command with a bare "Connection is closed."; the socket's own
+      // error (ECONNREFUSED, WRONGPASS) arrives as this event and is the cause worth reporting.
+      client.on('error', (err: Error) => this.socketErrors.set(client as Redis, err));
       this.clients.set(index, client);
     }
     if (client.status === 'wait') {
