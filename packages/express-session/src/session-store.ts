@@ -1,0 +1,250 @@
+import { SentinelKitError } from '@sentinel-kit/core';
+import { RedisStore } from 'connect-redis';
+import type { SessionData } from 'express-session';
+import { BurstLog } from './burst-log.js';
+import { InvalidSessionStoreOptionError, SessionDurabilityError, SessionStoreError } from './errors.js';
+import { type IoredisLike, NodeRedisShim } from './node-redis-shim.js';
+import { guardedSerializer, UnreadableSession } from './session-shape.js';
+import type {
+  SentinelSessionStoreOptions,
+  SessionCache,
+  SessionDurability,
+  SessionStoreLogger,
+} from './types.js';
+
+type Callback = (err?: unknown, data?: unknown) => unknown;
+
+/** Operations that `onError: 'miss'` turns into "no session" / "not saved". */
+const MISSABLE = new Set(['get', 'set', 'touch']);
+
+const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+
+/**
+ * The stored key of a session is `cache.makeKey(prefix + sid)`. The bulk operations read ids back
+ * from scanned keys, which works only when the key function ends the key with what it was given
+ * (Django's default `<keyPrefix>:<version>:<key>` does); anything else is refused up front.
+ */
+function sessionKeyBase(cache: SessionCache, prefix: string, alias: string | undefined): string {
+  const base = cache.makeKey(prefix);
+  const probe = 'sid-probe-7f3a';
+  const probed = cache.makeKey(prefix + probe);
+  if (probed !== base + probe) {
+    throw new InvalidSessionStoreOptionError(
+      'cache.keyFunction',
+      `the cache's key function turns "${prefix}${probe}" into "${probed}", not "${base}${probe}", so session ids ` +
+        'cannot be read back from stored keys. Use a keyFunction that ends the key with the key it is given, ' +
+        'like the default "<keyPrefix>:<version>:<key>".',
+      { alias },
+    );
+  }
+  return base;
+}
+
+function resolveBackend(options: SentinelSessionStoreOptions): {
+  cache: SessionCache;
+  client: IoredisLike;
+  alias: string | undefined;
+} {
+  if ('caches' in options && options.caches !== undefined) {
+    const alias = options.alias ?? 'default';
+    // The master, whatever the cache's readFrom: a login followed by a redirect must read its own write.
+    return { cache: options.caches.get(alias), client: options.caches.connector(alias).master(), alias };
+  }
+  if ('cache' in options && options.cache !== undefined && options.client !== undefined) {
+    return { cache: options.cache, client: options.client, alias: options.cache.alias };
+  }
+  throw new InvalidSessionStoreOptionError(
+    'caches',
+    'give either { caches, alias } (a caches registry and the alias that holds sessions) or { cache, client }.',
+  );
+}
+
+function validate(options: SentinelSessionStoreOptions, alias: string | undefined): void {
+  const { ttl, durability, onError, scanCount, prefix } = options;
+  const bad = (option: string, problem: string) =>
+    new InvalidSessionStoreOptionError(option, problem, { alias });
+  if (prefix !== undefined && typeof prefix !== 'string')
+    throw bad('prefix', 'expected a string such as "sess:".');
+  if (typeof ttl === 'number' && !(Number.isFinite(ttl) && ttl > 0)) {
+    throw bad('ttl', `expected a number of seconds > 0, got ${ttl}.`);
+  }
+  if (onError !== undefined && onError !== 'fail' && onError !== 'miss') {
+    throw bad('onError', `expected "fail" or "miss", got ${JSON.stringify(onError)}.`);
+  }
+  if (scanCount !== undefined && !(Number.isInteger(scanCount) && scanCount > 0)) {
+    throw bad('scanCount', `expected an integer > 0, got ${scanCount}.`);
+  }
+  if (durability !== undefined) {
+    if (!(Number.isInteger(durability.replicas) && durability.replicas >= 1)) {
+      throw bad('durability.replicas', `expected an integer >= 1, got ${durability.replicas}.`);
+    }
+    if (!(Number.isInteger(durability.timeout) && durability.timeout > 0)) {
+      throw bad(
+        'durability.timeout',
+        `expected milliseconds as an integer > 0 (Redis's WAIT 0 would block forever), got ${durability.timeout}.`,
+      );
+    }
+  }
+}
+
+/**
+ * An express-session store on Redis Sentinel: connect-redis 9's `RedisStore` fed the master
+ * client of a cache alias through {@link NodeRedisShim}, so sessions follow the current master
+ * through failovers, keys go through the cache's key function, and reads never touch replicas.
+ */
+export class SentinelSessionStore extends RedisStore {
+  /** The cache alias sessions live in, when known; named in errors. */
+  readonly alias: string | undefined;
+  /** The stored key of session id `x` is `keyBase + x`, e.g. `dj:1:sess:x`. */
+  readonly keyBase: string;
+  private readonly redis: IoredisLike;
+  private readonly onError: 'fail' | 'miss';
+  private readonly durability: SessionDurability | undefined;
+  private readonly logger: SessionStoreLogger;
+  private readonly burst: BurstLog;
+  private readonly parser: ReturnType<typeof guardedSerializer>;
+
+  constructor(options: SentinelSessionStoreOptions) {
+    const { cache, client, alias } = resolveBackend(options);
+    validate(options, alias);
+    const keyBase = sessionKeyBase(cache, options.prefix ?? 'sess:', alias);
+    const parser = guardedSerializer(options.serializer ?? JSON);
+    super({
+      client: new NodeRedisShim(client),
+      prefix: keyBase,
+      ttl: options.ttl ?? 86_400,
+      disableTouch: options.disableTouch ?? false,
+      scanCount: options.scanCount ?? 100,
+      // connect-redis passes parse()'s answer through; get() and all() below sort out UnreadableSession.
+      serializer: parser as unknown as NonNullable<ConstructorParameters<typeof RedisStore>[0]['serializer']>,
+    });
+    this.alias = alias;
+    this.keyBase = keyBase;
+    this.redis = client;
+    this.parser = parser;
+    this.onError = options.onError ?? 'fail';
+    this.durability = options.durability;
+    this.logger = options.logger ?? console;
+    this.burst = new BurstLog(this.logger);
+  }
+
+  override get(sid: string, cb?: Callback): Promise<unknown> {
+    return this.run('get', cb, null, async () => {
+      const found: SessionData | UnreadableSession | null = await super.get(sid);
+      if (!(found instanceof UnreadableSession)) return found;
+      this.logger.warn(`Session ${this.keyBase}${sid} ${found.reason}; treated as no session.`);
+      return null;
+    });
+  }
+
+  override set(sid: string, session: SessionData, cb?: Callback): Promise<unknown> {
+    return this.run('set', cb, null, async () => {
+      await super.set(sid, session);
+      if (this.durability !== undefined) await this.waitForReplicas(this.durability);
+      return null;
+    });
+  }
+
+  override touch(sid: string, session: SessionData, cb?: Callback): Promise<unknown> {
+    return this.run('touch', cb, null, () => super.touch(sid, session));
+  }
+
+  override destroy(sid: string, cb?: Callback): Promise<unknown> {
+    return this.run('destroy', cb, null, () => super.destroy(sid));
+  }
+
+  /** Removes this store's sessions page by page with UNLINK; other keys in the db stay. */
+  override clear(cb?: Callback): Promise<unknown> {
+    return this.run('clear', cb, null, async () => {
+      for await (const keys of this.ownKeyPages()) await this.redis.call('UNLINK', ...keys);
+      return null;
+    });
+  }
+
+  override length(cb?: Callback): Promise<unknown> {
+    return this.run('length', cb, 0, async () => (await this.ownIds()).length);
+  }
+
+  override ids(cb?: Callback): Promise<unknown> {
+    return this.run('ids', cb, [], () => this.ownIds());
+  }
+
+  /** Every readable session of this store, each with its `id`; unreadable ones are skipped and logged. */
+  override all(cb?: Callback): Promise<unknown> {
+    return this.run('all', cb, [], async () => {
+      const ids = await this.ownIds();
+      const sessions: (SessionData & { id: string })[] = [];
+      for (let i = 0; i < ids.length; i += this.scanCount) {
+        const chunk = ids.slice(i, i + this.scanCount);
+        const raws = await this.redis.mget(...chunk.map((id) => this.keyBase + id));
+        for (const [j, raw] of raws.entries()) {
+          if (raw === null) continue;
+          const id = chunk[j] as string;
+          const parsed = await this.parser.parse(raw);
+          if (parsed instanceof UnreadableSession) {
+            this.logger.warn(`Session ${this.keyBase}${id} ${parsed.reason}; skipped.`);
+            continue;
+          }
+          sessions.push({ ...parsed, id });
+        }
+      }
+      return sessions;
+    });
+  }
+
+  private async *ownKeyPages(): AsyncGenerator<string[]> {
+    const shim = this.client as unknown as NodeRedisShim;
+    for await (const page of shim.scanIterator({
+      MATCH: `${escapeGlob(this.keyBase)}*`,
+      COUNT: this.scanCount,
+    })) {
+      yield page;
+    }
+  }
+
+  private async ownIds(): Promise<string[]> {
+    const ids = new Set<string>();
+    for await (const keys of this.ownKeyPages()) {
+      for (const key of keys) ids.add(key.slice(this.keyBase.length));
+    }
+    return [...ids];
+  }
+
+  private async waitForReplicas({ replicas, timeout }: SessionDurability): Promise<void> {
+    const acknowledged = Number(await this.redis.call('WAIT', replicas, timeout));
+    if (acknowledged < replicas) {
+      this.logger.warn(
+        'Session write not replicated in time; it stands on the master.',
+        new SessionDurabilityError(acknowledged, replicas, timeout, { alias: this.alias }),
+      );
+    }
+  }
+
+  /**
+   * Runs one operation, types its error, applies `onError`, and answers through the callback
+   * express-session passed or through the returned promise when there is none.
+   */
+  private async run<T>(operation: string, cb: Callback | undefined, missValue: T, body: () => Promise<T>) {
+    let value: T;
+    try {
+      value = await body();
+      this.burst.success();
+    } catch (error) {
+      const typed =
+        error instanceof SentinelKitError
+          ? error
+          : new SessionStoreError(operation, error, { alias: this.alias });
+      if (this.onError === 'miss' && MISSABLE.has(operation)) {
+        this.burst.failure(
+          `Session ${operation} failed; serving without the session store (onError: "miss").`,
+          typed,
+        );
+        value = missValue;
+      } else {
+        if (cb) return cb(typed);
+        throw typed;
+      }
+    }
+    return cb ? cb(null, value) : value;
+  }
+}
