@@ -1,0 +1,64 @@
+import type { Socket } from 'node:net';
+import type { Redis } from 'ioredis';
+
+/**
+ * The few ioredis internals the connector steers, kept in this one file: the pending reconnect timer
+ * (to cut a wait short when a sentinel names the new master), the socket (to drop one that hangs)
+ * and `flushQueue` (to fail queued commands with a typed error).
+ */
+interface Internals {
+  status: string;
+  stream?: Socket;
+  reconnectTimeout: NodeJS.Timeout | null;
+  flushQueue(error: Error): void;
+}
+
+const internals = (client: Redis): Internals => client as unknown as Internals;
+
+/**
+ * ioredis's `retryStrategy` with a short, capped, linear delay (ioredis 6's default grows
+ * exponentially to seconds), and a way to make the next reconnect immediate.
+ */
+export class ReconnectDelay {
+  private immediate = false;
+
+  constructor(private readonly maxMs: number) {}
+
+  readonly strategy = (attempt: number): number => {
+    if (this.immediate) {
+      this.immediate = false;
+      return 0;
+    }
+    return Math.min(attempt * 25, this.maxMs);
+  };
+
+  /** The next reconnect starts at once. */
+  skipNext(): void {
+    this.immediate = true;
+  }
+}
+
+/**
+ * Makes the client resolve its node again now: drops the socket (even one whose peer hangs, which a
+ * graceful close would wait on) or cuts a pending reconnect delay short. Commands in flight are
+ * resent on the new connection by ioredis.
+ */
+export function reconnectNow(client: Redis, delay: ReconnectDelay): void {
+  const inner = internals(client);
+  if (inner.status === 'end' || inner.status === 'wait') return;
+  if (inner.status === 'reconnecting' && inner.reconnectTimeout !== null) {
+    clearTimeout(inner.reconnectTimeout);
+    inner.reconnectTimeout = null;
+    client.connect().catch(() => {});
+    return;
+  }
+  if (inner.stream !== undefined && !inner.stream.destroyed) {
+    delay.skipNext();
+    inner.stream.destroy();
+  }
+}
+
+/** Fails every command queued on the client (offline or in flight) with `error`. */
+export function failQueued(client: Redis, error: Error): void {
+  internals(client).flushQueue(error);
+}

@@ -1,0 +1,76 @@
+import {
+  AllSentinelsUnreachableError,
+  AuthenticationError,
+  type NodeAddress,
+  NoReplicasError,
+  ReadOnlyNodeError,
+  type SentinelAttempt,
+  SentinelKitError,
+  UnknownMasterError,
+} from './errors.js';
+
+const isAuthFailure = (message: string): boolean => /\b(NOAUTH|WRONGPASS)\b|invalid password/.test(message);
+
+/**
+ * A data node's reply or failure → the typed error callers see. Errors that are not about the
+ * connection (WRONGTYPE, a script error) pass through unchanged.
+ */
+export function translateNodeError(
+  error: Error,
+  context: { alias: string | undefined; node: () => NodeAddress | undefined },
+): Error {
+  if (error instanceof SentinelKitError) return error;
+  const { message } = error;
+  const options = { alias: context.alias, cause: error };
+  if (message.startsWith('NOREPLICAS')) return new NoReplicasError(options);
+  if (isAuthFailure(message)) {
+    return new AuthenticationError('data node', context.node() ?? { host: 'unknown', port: 0 }, options);
+  }
+  if (message.startsWith('READONLY')) return new ReadOnlyNodeError(context.node(), options);
+  return error;
+}
+
+/** ioredis reports one sentinel's failure as text only: `… sentinel <host>:<port> because <reason>`. */
+const SENTINEL_FAILURE =
+  /sentinel (.+):(\d+) (?:because (.*)|successfully, but got an invalid reply: (.*))$/s;
+
+/** One sentinel's failure, as ioredis's `sentinelError` event words it, or undefined if unreadable. */
+export function parseSentinelFailure(error: Error): (SentinelAttempt & { noAnswer: boolean }) | undefined {
+  const match = SENTINEL_FAILURE.exec(error.message);
+  if (match === null) return undefined;
+  const [, host = '', port = '0', reason, reply] = match;
+  const cause = new Error(reason ?? `no address (reply: ${reply})`);
+  // Sentinels answer an unknown master with a null reply (older) or "No such master" (7.x).
+  const noAnswer = reason === undefined || /No such master/i.test(reason);
+  return { sentinel: { host, port: Number(port) }, cause, noAnswer };
+}
+
+/**
+ * The error for a round in which every sentinel failed to name a node: a refused credential wins
+ * (it will not fix itself), then "no sentinel knows this master", else the unreachable summary.
+ */
+export function sentinelRoundError(
+  masterName: string,
+  attempts: (SentinelAttempt & { noAnswer: boolean })[],
+  options: { alias: string | undefined; timeoutMs: number },
+): SentinelKitError {
+  const refused = attempts.find((a) => isAuthFailure(a.cause.message));
+  if (refused !== undefined) {
+    return new AuthenticationError('sentinel', refused.sentinel, {
+      alias: options.alias,
+      cause: refused.cause,
+    });
+  }
+  if (attempts.length > 0 && attempts.every((a) => a.noAnswer)) {
+    return new UnknownMasterError(
+      masterName,
+      attempts.map((a) => a.sentinel),
+      { alias: options.alias },
+    );
+  }
+  return new AllSentinelsUnreachableError(
+    masterName,
+    attempts.map(({ sentinel, cause }) => ({ sentinel, cause })),
+    options,
+  );
+}

@@ -1,0 +1,411 @@
+import { EventEmitter } from 'node:events';
+import type { ConnectionOptions } from 'node:tls';
+import { Redis, type RedisOptions } from 'ioredis';
+import { failQueued, ReconnectDelay, reconnectNow } from './client-control.js';
+import { parseSentinelFailure, sentinelRoundError, translateNodeError } from './connection-errors.js';
+import { connectorKey } from './connector-key.js';
+import {
+  CONNECTOR_DEFAULTS,
+  type ConnectorLogger,
+  type ConnectorOptions,
+  type ReadFrom,
+} from './connector-options.js';
+import { type NodeAddress, NodeUnavailableError, NotSentinelLocationError } from './errors.js';
+import { FailoverGuard } from './failover-guard.js';
+import { type Location, parseLocation } from './location.js';
+import { MasterWatch } from './master-watch.js';
+import { chooseReader } from './read-policy.js';
+import { SentinelAdmin, type SentinelAdminOptions } from './sentinel-admin.js';
+import type { SentinelEvent } from './sentinel-events.js';
+
+/** Payload of the `failover` event: the master moved. */
+export interface FailoverEvent {
+  masterName: string;
+  from: NodeAddress;
+  to: NodeAddress;
+}
+
+/** Payload of the `replicas-changed` event: the replicas the sentinels consider usable now. */
+export interface ReplicasChangedEvent {
+  masterName: string;
+  replicas: NodeAddress[];
+}
+
+export interface ConnectorEvents {
+  failover: [FailoverEvent];
+  'replicas-changed': [ReplicasChangedEvent];
+  error: [Error];
+}
+
+type SentinelLocation = Extract<Location, { kind: 'sentinel' }>;
+type Role = 'master' | 'replica';
+
+/** Events that open a failover: from here until the switch, the old master's acks may be thrown away. */
+const FAILOVER_OPENING = new Set(['+try-failover', '+selected-slave', '+promoted-slave']);
+/** How long a `+switch-master` outranks sentinels that still name the old master, in milliseconds. */
+const STALE_SENTINEL_WINDOW_MS = 30_000;
+
+const same = (a: NodeAddress | undefined, b: NodeAddress | undefined): boolean =>
+  a !== undefined && b !== undefined && a.host === b.host && a.port === b.port;
+const keyOf = (a: NodeAddress): string => `${a.host}:${a.port}`;
+
+/** One ioredis client and what the connector tracks about it. */
+interface Tracked {
+  role: Role;
+  client: Redis;
+  delay: ReconnectDelay;
+  /** The node the client's last resolution named, in the address space after `natMap`. */
+  resolved: NodeAddress | undefined;
+  /** The node the client is connected to and ready on. */
+  connectedTo: NodeAddress | undefined;
+  /** Sentinel failures seen in the current resolution round. */
+  attempts: ReturnType<typeof parseSentinelFailure>[];
+  queueTimer: NodeJS.Timeout | undefined;
+  lastError: Error | undefined;
+}
+
+/**
+ * The connections of one (topology, db, credentials): a write client that always reaches the current
+ * master, a read client per the read policy, and the sentinels' admin port. Built on ioredis's
+ * sentinel connector, configured to re-resolve on every reconnect with a short capped delay, and
+ * steered by the sentinels' events and a periodic check. See DESIGN.md "Connections".
+ */
+export class Connector extends EventEmitter<ConnectorEvents> {
+  readonly location: Location;
+  readonly alias: string | undefined;
+  readonly readFrom: ReadFrom;
+  /** Equal for connectors that may share sockets; see `connectorKey`. */
+  readonly key: string;
+
+  private readonly options: ConnectorOptions;
+  private readonly settings: typeof CONNECTOR_DEFAULTS;
+  private readonly logger: ConnectorLogger | undefined;
+  private readonly masterTracked: Tracked;
+  private replicaTracked: Tracked | undefined;
+  private readonly guard: FailoverGuard;
+  private readonly watch: MasterWatch | undefined;
+  private admin: SentinelAdmin | undefined;
+  /** After a `+switch-master`: sentinels still naming `from` are stale until `until`; dial `to` instead. */
+  private redirect: { from: NodeAddress; to: NodeAddress; until: number } | undefined;
+  private healthyReplicas: NodeAddress[] | undefined;
+  private lastReported: string | undefined;
+  private closed = false;
+
+  constructor(options: ConnectorOptions) {
+    super();
+    this.options = options;
+    this.location = typeof options.location === 'string' ? parseLocation(options.location) : options.location;
+    this.alias = options.alias;
+    this.logger = options.logger;
+    this.key = connectorKey(options);
+    this.settings = {
+      sentinelTimeout: options.sentinelTimeout ?? CONNECTOR_DEFAULTS.sentinelTimeout,
+      socketConnectTimeout: options.socketConnectTimeout ?? CONNECTOR_DEFAULTS.socketConnectTimeout,
+      readFrom: options.readFrom ?? CONNECTOR_DEFAULTS.readFrom,
+      failoverHoldTimeout: options.failoverHoldTimeout ?? CONNECTOR_DEFAULTS.failoverHoldTimeout,
+      masterCheckInterval: options.masterCheckInterval ?? CONNECTOR_DEFAULTS.masterCheckInterval,
+      maxReconnectDelay: options.maxReconnectDelay ?? CONNECTOR_DEFAULTS.maxReconnectDelay,
+      queueTimeout: options.queueTimeout ?? CONNECTOR_DEFAULTS.queueTimeout,
+    };
+    this.readFrom = this.settings.readFrom;
+    this.masterTracked = this.open('master');
+    this.guard = new FailoverGuard(
+      this.masterTracked.client,
+      this.settings.failoverHoldTimeout,
+      (error) => this.translate(this.masterTracked, error),
+      () => this.log('debug', 'failover hold timed out; writes go to the master the sentinels name'),
+    );
+    if (this.location.kind === 'sentinel') {
+      this.watch = new MasterWatch(
+        new SentinelAdmin(this.adminOptions(this.location)),
+        this.settings.masterCheckInterval,
+        {
+          event: (event) => this.onSentinelEvent(event),
+          master: (address) => this.onMasterNamed(address),
+          replicas: (healthy) => this.onReplicas(healthy),
+          error: (error) => this.report(error),
+        },
+      );
+      this.watch.start();
+    }
+  }
+
+  /** The client for writes: the same `Redis` for the connector's whole life, always on the current master. */
+  master(): Redis {
+    return this.masterTracked.client;
+  }
+
+  /**
+   * The client that serves reads now per `readFrom` (default: the connector's): the replica client,
+   * or the master's when the policy falls back. For a one-server location, the master's.
+   */
+  replica(readFrom: ReadFrom = this.readFrom): Redis {
+    if (readFrom === 'master' || this.location.kind !== 'sentinel') return this.masterTracked.client;
+    this.replicaTracked ??= this.open('replica');
+    return chooseReader(readFrom, this.masterTracked.client, this.replicaTracked.client);
+  }
+
+  /** The sentinels' port, for `SENTINEL MASTER`/`REPLICAS`/`CKQUORUM`/`FAILOVER`; closed with the connector. */
+  sentinels(): SentinelAdmin {
+    if (this.location.kind !== 'sentinel') throw new NotSentinelLocationError({ alias: this.alias });
+    this.admin ??= new SentinelAdmin(this.adminOptions(this.location));
+    return this.admin;
+  }
+
+  /** Ends every socket, subscription and timer this connector opened; commands still queued fail. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.guard.release();
+    for (const tracked of [this.masterTracked, this.replicaTracked]) {
+      if (tracked === undefined) continue;
+      clearTimeout(tracked.queueTimer);
+      tracked.client.disconnect();
+    }
+    await Promise.all([this.watch?.close(), this.admin?.close()]);
+  }
+
+  private adminOptions(location: SentinelLocation): SentinelAdminOptions {
+    return {
+      sentinels: location.sentinels,
+      masterName: location.masterName,
+      sentinelUsername: this.options.sentinelUsername,
+      sentinelPassword: this.options.sentinelPassword,
+      sentinelTimeout: this.settings.sentinelTimeout,
+      natMap: this.options.natMap,
+      alias: this.alias,
+    };
+  }
+
+  private open(role: Role): Tracked {
+    const delay = new ReconnectDelay(this.settings.maxReconnectDelay);
+    const tracked: Tracked = {
+      role,
+      client: undefined as unknown as Redis,
+      delay,
+      resolved: undefined,
+      connectedTo: undefined,
+      attempts: [],
+      queueTimer: undefined,
+      lastError: undefined,
+    };
+    tracked.client = new Redis(this.clientOptions(tracked));
+    this.track(tracked);
+    return tracked;
+  }
+
+  private clientOptions(tracked: Tracked): RedisOptions {
+    const location = this.location;
+    const tls = this.tlsOptions();
+    const common: RedisOptions = {
+      db: location.db,
+      username: this.options.username ?? location.username,
+      password: this.options.password ?? location.password,
+      connectTimeout: this.settings.socketConnectTimeout,
+      socketTimeout: this.options.socketTimeout,
+      retryStrategy: tracked.delay.strategy,
+      // Commands wait for the master in the offline queue; `queueTimeout` bounds that wait in time.
+      maxRetriesPerRequest: null,
+      tls,
+    };
+    if (location.kind !== 'sentinel') {
+      return 'path' in location
+        ? { ...common, path: location.path }
+        : { ...common, host: location.host, port: location.port };
+    }
+    const userNat = this.options.natMap;
+    return {
+      ...common,
+      sentinels: location.sentinels,
+      name: location.masterName,
+      role: tracked.role === 'master' ? 'master' : 'slave',
+      sentinelUsername: this.options.sentinelUsername,
+      sentinelPassword: this.options.sentinelPassword,
+      sentinelCommandTimeout: this.settings.sentinelTimeout,
+      enableTLSForSentinelMode: tls !== undefined,
+      sentinelRetryStrategy: (attempt) =>
+        Math.min(attempt * 50, tracked.role === 'master' ? this.settings.maxReconnectDelay : 1000),
+      // The connector subscribes to every sentinel itself, once for both clients.
+      failoverDetector: false,
+      // A demoted master answers READONLY: reconnect (which asks the sentinels again) and resend.
+      reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
+      // Every address ioredis resolves passes through here: record it, apply the user's map, and
+      // steer a master resolution away from an old master that a lagging sentinel still names.
+      natMap: (key: string) => {
+        const separator = key.lastIndexOf(':');
+        const announced = { host: key.slice(0, separator), port: Number(key.slice(separator + 1)) };
+        let address = userNat?.[key] ?? announced;
+        const redirect = this.redirect;
+        if (tracked.role === 'master' && redirect !== undefined && same(address, redirect.from)) {
+          if (Date.now() < redirect.until) address = redirect.to;
+        }
+        tracked.resolved = address;
+        return address;
+      },
+    };
+  }
+
+  private tlsOptions(): ConnectionOptions | undefined {
+    const tls = this.options.tls ?? this.location.tls;
+    if (tls === false) return undefined;
+    return tls === true ? {} : tls;
+  }
+
+  private track(tracked: Tracked): void {
+    const { client } = tracked;
+    client.on('connecting', () => {
+      tracked.attempts = [];
+    });
+    client.on('ready', () => {
+      tracked.connectedTo = this.location.kind === 'sentinel' ? tracked.resolved : undefined;
+      tracked.lastError = undefined;
+      clearTimeout(tracked.queueTimer);
+      tracked.queueTimer = undefined;
+      if (tracked.role === 'master') this.lastReported = undefined;
+    });
+    client.on('close', () => {
+      tracked.connectedTo = undefined;
+      this.armQueueTimer(tracked);
+    });
+    client.on('sentinelError', (error: Error) => {
+      tracked.attempts.push(parseSentinelFailure(error));
+    });
+    client.on('error', (error: Error) => this.onClientError(tracked, error));
+  }
+
+  private onClientError(tracked: Tracked, error: Error): void {
+    if (this.closed) return;
+    if (this.location.kind === 'sentinel' && error.message.startsWith('All sentinels are unreachable')) {
+      const attempts = tracked.attempts.filter((a) => a !== undefined);
+      tracked.attempts = [];
+      if (tracked.role === 'replica' && attempts.length > 0 && attempts.every((a) => a.noAnswer)) {
+        this.log('debug', 'no usable replica; reads fall back per readFrom');
+        return;
+      }
+      const summary = sentinelRoundError(this.location.masterName, attempts, {
+        alias: this.alias,
+        timeoutMs: this.settings.sentinelTimeout,
+      });
+      tracked.lastError = summary;
+      failQueued(tracked.client, summary);
+      this.report(summary);
+      return;
+    }
+    const translated = this.translate(tracked, error);
+    tracked.lastError = translated;
+    this.report(translated);
+  }
+
+  private translate(tracked: Tracked, error: Error): Error {
+    return translateNodeError(error, { alias: this.alias, node: () => this.nodeOf(tracked) });
+  }
+
+  private nodeOf(tracked: Tracked): NodeAddress | undefined {
+    const location = this.location;
+    if (location.kind === 'sentinel') return tracked.connectedTo ?? tracked.resolved;
+    return 'path' in location
+      ? { host: location.path, port: 0 }
+      : { host: location.host, port: location.port };
+  }
+
+  /** While a client cannot reach its node, its queued commands fail every `queueTimeout` ms. */
+  private armQueueTimer(tracked: Tracked): void {
+    if (tracked.queueTimer !== undefined || this.closed) return;
+    const waitedMs = this.settings.queueTimeout;
+    tracked.queueTimer = setTimeout(() => {
+      tracked.queueTimer = undefined;
+      if (this.closed || tracked.client.status === 'ready') return;
+      failQueued(
+        tracked.client,
+        new NodeUnavailableError(tracked.role, waitedMs, { alias: this.alias, cause: tracked.lastError }),
+      );
+      this.armQueueTimer(tracked);
+    }, waitedMs);
+  }
+
+  private onSentinelEvent(event: SentinelEvent): void {
+    const location = this.location as SentinelLocation;
+    if (event.masterName !== location.masterName) return;
+    if (FAILOVER_OPENING.has(event.type)) {
+      if (!this.guard.holding) this.log('debug', `${event.type}: holding writes until the switch`);
+      this.guard.hold();
+      if (event.type === '+promoted-slave' && event.instance !== undefined) {
+        const promoted = this.translateAddress(event.instance);
+        if (same(this.replicaTracked?.connectedTo, promoted)) this.moveReplica();
+      }
+    } else if (event.type.startsWith('-failover-abort')) {
+      this.log('debug', `${event.type}: releasing held writes`);
+      this.guard.release();
+    } else if (event.type === '+switch-master' && event.switch !== undefined) {
+      this.switchMaster(this.translateAddress(event.switch.from), this.translateAddress(event.switch.to));
+    }
+  }
+
+  private onMasterNamed(address: NodeAddress): void {
+    const redirect = this.redirect;
+    if (redirect !== undefined && same(address, redirect.from) && Date.now() < redirect.until) return;
+    const current = this.masterTracked.connectedTo;
+    if (current !== undefined && !same(current, address)) this.switchMaster(current, address);
+  }
+
+  /** Moves the write client (and a replica client on either node) to `to`, then sends held writes there. */
+  private switchMaster(from: NodeAddress, to: NodeAddress): void {
+    if (this.closed) return;
+    const first =
+      this.redirect === undefined || !same(this.redirect.to, to) || Date.now() >= this.redirect.until;
+    if (first) {
+      this.redirect = { from, to, until: Date.now() + STALE_SENTINEL_WINDOW_MS };
+      const master = this.masterTracked;
+      if (!same(master.connectedTo, to)) reconnectNow(master.client, master.delay);
+      const replica = this.replicaTracked?.connectedTo;
+      if (same(replica, to) || same(replica, from)) this.moveReplica();
+      this.log('debug', `master moved ${keyOf(from)} -> ${keyOf(to)}`);
+      this.emit('failover', { masterName: (this.location as SentinelLocation).masterName, from, to });
+    }
+    this.guard.release();
+  }
+
+  private moveReplica(): void {
+    const replica = this.replicaTracked;
+    if (replica !== undefined) reconnectNow(replica.client, replica.delay);
+  }
+
+  private onReplicas(healthy: NodeAddress[]): void {
+    const previous = this.healthyReplicas;
+    this.healthyReplicas = healthy;
+    const replica = this.replicaTracked?.connectedTo;
+    if (replica !== undefined && !healthy.some((r) => same(r, replica))) this.moveReplica();
+    const changed =
+      previous === undefined ||
+      previous.length !== healthy.length ||
+      healthy.some((r) => !previous.some((p) => same(p, r)));
+    if (changed && previous !== undefined) {
+      this.emit('replicas-changed', {
+        masterName: (this.location as SentinelLocation).masterName,
+        replicas: healthy,
+      });
+    }
+  }
+
+  private translateAddress(address: NodeAddress): NodeAddress {
+    return this.options.natMap?.[keyOf(address)] ?? address;
+  }
+
+  /** One node's trouble: an `error` event when someone listens, else a log line; never thrown. */
+  private report(error: Error): void {
+    if (this.closed || error.message === this.lastReported) return;
+    this.lastReported = error.message;
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+    else this.log('warn', error.message);
+  }
+
+  private log(level: 'debug' | 'warn', message: string): void {
+    const prefix = this.alias === undefined ? 'sentinel-kit' : `sentinel-kit[${this.alias}]`;
+    this.logger?.[level]?.(`${prefix}: ${message}`);
+  }
+}
+
+/** One `Connector` for one location; see DESIGN.md "Connections". */
+export function createConnector(options: ConnectorOptions): Connector {
+  return new Connector(options);
+}

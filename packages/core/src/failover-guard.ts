@@ -1,0 +1,89 @@
+import type { Command, Redis } from 'ioredis';
+
+type Send = (command: Command, stream?: unknown) => unknown;
+
+interface Held {
+  command: Command;
+  stream: unknown;
+}
+
+/** What ioredis keeps on the client and does not type publicly; read, never written, except `sendCommand`. */
+interface ClientInternals {
+  status: string;
+  condition: { handshake?: boolean } | null;
+  sendCommand: Send;
+}
+
+const TRANSLATED = Symbol('sentinel-kit.translated');
+
+/**
+ * Sits in front of one ioredis client's `sendCommand`, so `master()` stays a real `Redis` while
+ * sentinel-kit decides when its commands may leave:
+ *
+ * - while a failover is open (a sentinel published `+try-failover`, `+selected-slave` or
+ *   `+promoted-slave`) commands are held here, because the old master keeps acknowledging writes
+ *   that are thrown away once it is demoted; `release()` sends them on, in order, to wherever the
+ *   client is connected by then (ioredis's own offline queue takes them while it reconnects);
+ * - every command's rejection goes through `translate`, so callers see typed errors.
+ *
+ * The connection handshake (AUTH, SELECT, the INFO role check) is never held: it is what lets the
+ * client reach the new master.
+ */
+export class FailoverGuard {
+  private held: Held[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly send: Send;
+
+  constructor(
+    private readonly client: Redis,
+    private readonly holdTimeoutMs: number,
+    private readonly translate: (error: Error) => Error,
+    private readonly onHoldTimeout: () => void,
+  ) {
+    const internals = client as unknown as ClientInternals;
+    this.send = internals.sendCommand.bind(client);
+    internals.sendCommand = (command, stream) => this.sendCommand(command, stream);
+  }
+
+  get holding(): boolean {
+    return this.timer !== undefined;
+  }
+
+  /** Starts holding commands; a hold already open keeps its original deadline. */
+  hold(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.release();
+      this.onHoldTimeout();
+    }, this.holdTimeoutMs);
+  }
+
+  /** Sends every held command, oldest first, and stops holding. */
+  release(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const held = this.held;
+    this.held = [];
+    for (const { command, stream } of held) this.send(command, stream);
+  }
+
+  private sendCommand(command: Command, stream?: unknown): unknown {
+    this.translateRejections(command);
+    const internals = this.client as unknown as ClientInternals;
+    const handshake = internals.status === 'connect' && internals.condition?.handshake === true;
+    if (this.timer !== undefined && !handshake) {
+      this.held.push({ command, stream });
+      return command.promise;
+    }
+    return this.send(command, stream);
+  }
+
+  /** ioredis may send one command several times (offline queue, resend after reconnect): wrap once. */
+  private translateRejections(command: Command): void {
+    const marked = command as Command & { [TRANSLATED]?: true };
+    if (marked[TRANSLATED]) return;
+    marked[TRANSLATED] = true;
+    const reject = command.reject;
+    command.reject = (error: Error) => reject(this.translate(error));
+  }
+}
