@@ -7,6 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh --test
 pnpm exec biome check .
+pnpm exec tsc -p tsconfig.json
 pnpm exec turbo run typecheck build --output-logs=errors-only
 
 results=.vitest-results.json
