@@ -1,0 +1,101 @@
+import type { ConnectionOptions } from 'node:tls';
+import type { ConnectorLogger, ReadFrom } from './connector-options.js';
+
+/**
+ * Turns values into bytes and back, like a django-redis serializer (`dumps`/`loads`). `dumps` throws
+ * for a value it cannot represent faithfully; the cache wraps that in a `SerializationError`.
+ */
+export interface Serializer {
+  /** A short name for messages, such as `json`. */
+  readonly name: string;
+  dumps(value: unknown): Buffer;
+  loads(bytes: Buffer): unknown;
+}
+
+/**
+ * Shrinks serialized bytes, like a django-redis compressor. `compress` may hand back its input
+ * (values at or under the minimum size stay plain); `decompress` returns `undefined` for bytes that
+ * are not its container, so plain values read back as they are, as django-redis does.
+ */
+export interface Compressor {
+  /** A short name for messages, such as `zlib`. */
+  readonly name: string;
+  compress(bytes: Buffer): Buffer;
+  decompress(bytes: Buffer): Buffer | undefined;
+}
+
+/** Builds the Redis key from the user's key; Django's `KEY_FUNCTION`. */
+export type KeyFunction = (key: string, keyPrefix: string, version: number) => string;
+
+/** The `OPTIONS` of one `CACHES` entry. */
+export interface CacheOptions {
+  /** Password of the data nodes (a password in the location URL wins over none). Default: none. */
+  password?: string;
+  /** ACL user of the data nodes. Default: none (the `default` user). */
+  username?: string;
+  /** Password of the sentinels, separate from the data nodes'. Default: none. */
+  sentinelPassword?: string;
+  /** ACL user of the sentinels. Default: none. */
+  sentinelUsername?: string;
+  /** Milliseconds to wait for one sentinel's answer before asking the next. Default: 1000 ms. */
+  sentinelTimeout?: number;
+  /** Milliseconds to wait for a TCP connection to a data node. Default: the connector's. */
+  socketConnectTimeout?: number;
+  /** Milliseconds a command may wait for its reply. Default: no limit (the connector's). */
+  socketTimeout?: number;
+  /** Where reads go. Default: `'replicaPreferred'`. */
+  readFrom?: ReadFrom;
+  /** How non-integer values become bytes. Default: `'json'` (django-redis's JSONSerializer format). */
+  serializer?: 'json' | 'msgpack' | Serializer;
+  /** How serialized bytes are shrunk. Default: `'none'`. */
+  compressor?: 'none' | 'zlib' | 'gzip' | 'brotli' | 'zstd' | Compressor;
+  /**
+   * Serialized values of at most this many bytes are stored uncompressed (django-redis's
+   * `min_length`). Default: 15 bytes. Ignored for a custom `Compressor` object.
+   */
+  compressMinLength?: number;
+  /**
+   * Turn connection failures into misses (`get` returns the default) and no-ops (`set` returns
+   * false), logged once per burst, as django-redis's `IGNORE_EXCEPTIONS`. Programming errors (bad
+   * arguments, values that cannot be serialized, WRONGTYPE) still throw. Default: false.
+   */
+  ignoreExceptions?: boolean;
+  /**
+   * Receives the once-per-burst warning of `ignoreExceptions` (and the connector's lines). Default:
+   * `console` for the cache's warning; the connector logs nowhere unless given one.
+   */
+  logger?: ConnectorLogger;
+  /** TLS to the data nodes: `true` or Node's TLS options. Default: from the location (`rediss://`). */
+  tls?: boolean | ConnectionOptions;
+  /** Address rewrites for sentinels that report addresses the client cannot reach. Default: none. */
+  natMap?: Record<string, { host: string; port: number }>;
+}
+
+/** One entry of `CACHES`. */
+export interface CacheConfig {
+  /** A location string: `mymaster/h1:26379,h2:26379/0`, `redis+sentinel://…`, `redis://…`. */
+  location: string;
+  /** Django's `KEY_PREFIX`. Default: `''`. */
+  keyPrefix?: string;
+  /** Django's `VERSION`, the default version of every key. Default: 1. */
+  version?: number;
+  /** Seconds a value lives; `null` = never expires; `0` or negative = not stored. Default: 300 s. */
+  timeout?: number | null;
+  /** Replaces the key layout `${keyPrefix}:${version}:${key}`. Default: Django's key function. */
+  keyFunction?: KeyFunction;
+  /**
+   * Gives the user's key back from a Redis key for `keys()`/`iterKeys()`, or `undefined` for a key
+   * that is not this cache's (Django's `REVERSE_KEY_FUNCTION`). Default: strips
+   * `${keyPrefix}:${version}:`; with a custom `keyFunction` and no `reverseKeyFunction`, the Redis
+   * key is handed back unchanged.
+   */
+  reverseKeyFunction?: (redisKey: string, keyPrefix: string, version: number) => string | undefined;
+  /** Django's `OPTIONS`. */
+  options?: CacheOptions;
+}
+
+/** The `version` every key method accepts. */
+export interface VersionOpts {
+  /** The key's version. Default: the cache's `version`. */
+  version?: number;
+}

@@ -1,0 +1,145 @@
+import type { Redis } from 'ioredis';
+import { Cache, type CacheConnection } from './cache.js';
+import type { CacheConfig } from './cache-config.js';
+import { Connector } from './connector.js';
+import { connectorKey } from './connector-key.js';
+import type { ConnectorOptions } from './connector-options.js';
+import { UnknownCacheAliasError } from './errors.js';
+
+/** The connector options a cache config implies: its location and the connection part of `options`. */
+export function connectorOptionsOf(config: CacheConfig, alias?: string): ConnectorOptions {
+  const { options = {} } = config;
+  const picked: ConnectorOptions = { location: config.location };
+  if (alias !== undefined) picked.alias = alias;
+  if (options.password !== undefined) picked.password = options.password;
+  if (options.username !== undefined) picked.username = options.username;
+  if (options.sentinelPassword !== undefined) picked.sentinelPassword = options.sentinelPassword;
+  if (options.sentinelUsername !== undefined) picked.sentinelUsername = options.sentinelUsername;
+  if (options.sentinelTimeout !== undefined) picked.sentinelTimeout = options.sentinelTimeout;
+  if (options.socketConnectTimeout !== undefined) picked.socketConnectTimeout = options.socketConnectTimeout;
+  if (options.socketTimeout !== undefined) picked.socketTimeout = options.socketTimeout;
+  if (options.readFrom !== undefined) picked.readFrom = options.readFrom;
+  if (options.tls !== undefined) picked.tls = options.tls;
+  if (options.natMap !== undefined) picked.natMap = options.natMap;
+  if (options.logger !== undefined) picked.logger = options.logger;
+  return picked;
+}
+
+/**
+ * A connection that opens its connector on first use, so building a cache validates its config
+ * without opening sockets (Django's caches connect lazily too).
+ */
+function lazyConnection(open: () => Connector): CacheConnection {
+  return {
+    master: () => open().master(),
+    replica: (readFrom) => open().replica(readFrom),
+  };
+}
+
+/**
+ * One `Cache` alone, with its own connector (opened on first use, closed by `cache.close()`).
+ * `alias` names it in errors and logs; default `'default'`.
+ */
+export function createCache(config: CacheConfig, settings: { alias?: string } = {}): Cache {
+  const alias = settings.alias ?? 'default';
+  const options = connectorOptionsOf(config, alias);
+  connectorKey(options); // parses the location now, so a bad one fails here rather than on first use
+  let connector: Connector | undefined;
+  const open = (): Connector => {
+    connector ??= new Connector(options);
+    return connector;
+  };
+  return new Cache(config, lazyConnection(open), { alias, onClose: async () => connector?.close() });
+}
+
+/** Django's `caches`: one `Cache` per alias; caches on one topology, db and credentials share a connector. */
+export interface Caches<A extends string = string> {
+  /** The cache of `alias`; `UnknownCacheAliasError` (listing the aliases) for one not configured. */
+  get(alias: A): Cache;
+  get(alias: string): Cache;
+  /** The `default` alias, as `caches.get('default')`. */
+  readonly default: Cache;
+  /** The configured aliases, in config order. */
+  readonly aliases: readonly A[];
+  /** The connector serving `alias` (shared with the aliases on the same topology, db and credentials). */
+  connector(alias: string): Connector;
+  /** Closes every connector; the caches cannot be used afterwards. */
+  close(): Promise<void>;
+}
+
+interface Shared {
+  options: ConnectorOptions;
+  connector: Connector | undefined;
+  /** Aliases whose cache is not closed yet; the connector closes when this empties. */
+  users: Set<string>;
+}
+
+/**
+ * The caches registry, from a `CACHES`-style object. Configs are validated now (locations,
+ * serializers, compressors); connectors open on first use.
+ */
+export function createCaches<A extends string>(configs: Record<A, CacheConfig>): Caches<A> {
+  const aliases = Object.keys(configs) as A[];
+  const shared = new Map<string, Shared>();
+  const byAlias = new Map<string, { cache: Cache; shared: Shared }>();
+
+  const open = (entry: Shared): Connector => {
+    entry.connector ??= new Connector(entry.options);
+    return entry.connector;
+  };
+
+  for (const alias of aliases) {
+    const config = configs[alias];
+    const options = connectorOptionsOf(config, alias);
+    const key = connectorKey(options);
+    let entry = shared.get(key);
+    if (entry === undefined) {
+      entry = { options, connector: undefined, users: new Set() };
+      shared.set(key, entry);
+    }
+    const owner = entry;
+    owner.users.add(alias);
+    const cache = new Cache(
+      config,
+      lazyConnection(() => open(owner)),
+      {
+        alias,
+        onClose: async () => {
+          owner.users.delete(alias);
+          if (owner.users.size === 0) await owner.connector?.close();
+        },
+      },
+    );
+    byAlias.set(alias, { cache, shared: owner });
+  }
+
+  const lookup = (alias: string) => {
+    const found = byAlias.get(alias);
+    if (found === undefined) throw new UnknownCacheAliasError(alias, aliases);
+    return found;
+  };
+
+  return {
+    get: (alias: string) => lookup(alias).cache,
+    get default() {
+      return lookup('default').cache;
+    },
+    aliases,
+    connector: (alias: string) => open(lookup(alias).shared),
+    close: async () => {
+      await Promise.all([...byAlias.values()].map(({ cache }) => cache.close()));
+    },
+  };
+}
+
+/**
+ * django-redis's `get_redis_connection`: the raw ioredis client of `alias` — the master's by
+ * default, or with `write: false` the one the alias's reads use now.
+ */
+export function getRedisConnection(
+  caches: Caches,
+  alias = 'default',
+  options: { write?: boolean } = {},
+): Redis {
+  return caches.get(alias).client(options);
+}

@@ -1,0 +1,170 @@
+import type { CacheConfig, CacheOptions } from './cache-config.js';
+import type { ReadFrom } from './connector-options.js';
+import { InvalidEnvError } from './errors.js';
+
+type Env = Record<string, string | undefined>;
+
+/** How one `CACHES_<ALIAS>_<SETTING>` variable lands in a `CacheConfig`. */
+type Setting = (config: CacheConfig, options: CacheOptions, raw: string) => void;
+
+/** What is wrong with a value; the caller adds the variable's name and alias. */
+class Problem extends Error {}
+
+const READ_FROM: readonly ReadFrom[] = ['master', 'masterPreferred', 'replica', 'replicaPreferred'];
+const SERIALIZERS = ['json', 'msgpack'] as const;
+const COMPRESSORS = ['none', 'zlib', 'gzip', 'brotli', 'zstd'] as const;
+
+function integer(raw: string, what: string): number {
+  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(Number(raw))) {
+    throw new Problem(`expected ${what} as a whole number, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function milliseconds(raw: string): number {
+  const value = integer(raw, 'milliseconds');
+  if (value < 0) throw new Problem(`expected milliseconds, 0 or more, got "${raw}"`);
+  return value;
+}
+
+function oneOf<T extends string>(raw: string, allowed: readonly T[]): T {
+  const found = allowed.find((option) => option.toLowerCase() === raw.trim().toLowerCase());
+  if (found === undefined) {
+    throw new Problem(`expected one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return found;
+}
+
+function boolean(raw: string): boolean {
+  const text = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(text)) return false;
+  throw new Problem(`expected true/false (or 1/0, yes/no, on/off), got "${raw}"`);
+}
+
+/** `TIMEOUT`: seconds, possibly fractional; `none`/`null` = never expires, as Django's `None`. */
+function timeout(raw: string): number | null {
+  const text = raw.trim().toLowerCase();
+  if (text === 'none' || text === 'null') return null;
+  const value = Number(text);
+  if (text === '' || !Number.isFinite(value)) {
+    throw new Problem(`expected seconds as a number, or "none" for no expiry, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Every setting, by the suffix after `CACHES_<ALIAS>_`. */
+const SETTINGS: Record<string, Setting> = {
+  LOCATION: (config, _, raw) => {
+    config.location = raw;
+  },
+  KEY_PREFIX: (config, _, raw) => {
+    config.keyPrefix = raw;
+  },
+  VERSION: (config, _, raw) => {
+    config.version = integer(raw, 'a version');
+  },
+  TIMEOUT: (config, _, raw) => {
+    config.timeout = timeout(raw);
+  },
+  PASSWORD: (_, options, raw) => {
+    options.password = raw;
+  },
+  USERNAME: (_, options, raw) => {
+    options.username = raw;
+  },
+  SENTINEL_PASSWORD: (_, options, raw) => {
+    options.sentinelPassword = raw;
+  },
+  SENTINEL_USERNAME: (_, options, raw) => {
+    options.sentinelUsername = raw;
+  },
+  SENTINEL_TIMEOUT: (_, options, raw) => {
+    options.sentinelTimeout = milliseconds(raw);
+  },
+  SOCKET_CONNECT_TIMEOUT: (_, options, raw) => {
+    options.socketConnectTimeout = milliseconds(raw);
+  },
+  SOCKET_TIMEOUT: (_, options, raw) => {
+    options.socketTimeout = milliseconds(raw);
+  },
+  READ_FROM: (_, options, raw) => {
+    options.readFrom = oneOf(raw, READ_FROM);
+  },
+  SERIALIZER: (_, options, raw) => {
+    options.serializer = oneOf(raw, SERIALIZERS);
+  },
+  COMPRESSOR: (_, options, raw) => {
+    options.compressor = oneOf(raw, COMPRESSORS);
+  },
+  COMPRESS_MIN_LENGTH: (_, options, raw) => {
+    options.compressMinLength = integer(raw, 'bytes');
+  },
+  IGNORE_EXCEPTIONS: (_, options, raw) => {
+    options.ignoreExceptions = boolean(raw);
+  },
+  TLS: (_, options, raw) => {
+    options.tls = boolean(raw);
+  },
+};
+
+/** Longest suffix first, so `SENTINEL_PASSWORD` is not read as alias `…_SENTINEL` + `PASSWORD`. */
+const SUFFIXES = Object.keys(SETTINGS).sort((a, b) => b.length - a.length);
+
+/**
+ * Cache configs from the environment, for twelve-factor deployments: every alias with a
+ * `CACHES_<ALIAS>_LOCATION` becomes an entry (alias lower-cased: `CACHES_HP_LOCATION` → `hp`), and
+ * `CACHES_<ALIAS>_KEY_PREFIX`, `_VERSION`, `_TIMEOUT` (seconds or `none`), `_PASSWORD`,
+ * `_USERNAME`, `_SENTINEL_PASSWORD`, `_SENTINEL_USERNAME`, `_SENTINEL_TIMEOUT` (ms),
+ * `_SOCKET_CONNECT_TIMEOUT` (ms), `_SOCKET_TIMEOUT` (ms), `_READ_FROM`, `_SERIALIZER`,
+ * `_COMPRESSOR`, `_COMPRESS_MIN_LENGTH` (bytes), `_IGNORE_EXCEPTIONS`, `_TLS` fill it in. A bad
+ * value, or a `CACHES_*` variable no alias claims, throws `InvalidEnvError` naming the variable.
+ *
+ * @param env Default: `process.env`.
+ * @param prefix Default: `'CACHES_'`.
+ */
+export function cachesFromEnv(env: Env = process.env, prefix = 'CACHES_'): Record<string, CacheConfig> {
+  const names = Object.keys(env).filter((name) => name.startsWith(prefix) && env[name] !== undefined);
+  const aliases = names
+    .filter((name) => name.endsWith('_LOCATION') && name.length > prefix.length + '_LOCATION'.length)
+    .map((name) => name.slice(prefix.length, -'_LOCATION'.length))
+    .sort((a, b) => b.length - a.length);
+
+  const configs = new Map<string, { config: CacheConfig; options: CacheOptions }>();
+  for (const alias of aliases) configs.set(alias, { config: { location: '' }, options: {} });
+
+  for (const variable of names) {
+    const rest = variable.slice(prefix.length);
+    const alias = aliases.find(
+      (a) => rest.startsWith(`${a}_`) && SUFFIXES.includes(rest.slice(a.length + 1)),
+    );
+    const entry = alias === undefined ? undefined : configs.get(alias);
+    if (alias === undefined || entry === undefined) {
+      const suffix = SUFFIXES.find((s) => rest.endsWith(`_${s}`));
+      throw new InvalidEnvError(
+        variable,
+        suffix === undefined
+          ? `unknown setting; expected ${prefix}<ALIAS>_<SETTING> with SETTING one of ${Object.keys(SETTINGS).join(', ')}`
+          : `no ${prefix}${rest.slice(0, -suffix.length - 1)}_LOCATION is set for this alias`,
+      );
+    }
+    const setting = SETTINGS[rest.slice(alias.length + 1)] as Setting;
+    try {
+      setting(entry.config, entry.options, env[variable] as string);
+    } catch (error) {
+      if (!(error instanceof Problem)) throw error;
+      throw new InvalidEnvError(variable, error.message, { alias: alias.toLowerCase() });
+    }
+  }
+
+  const result: Record<string, CacheConfig> = {};
+  for (const [alias, { config, options }] of configs) {
+    if (config.location.trim() === '') {
+      throw new InvalidEnvError(`${prefix}${alias}_LOCATION`, 'is empty; expected a location string', {
+        alias: alias.toLowerCase(),
+      });
+    }
+    result[alias.toLowerCase()] = Object.keys(options).length > 0 ? { ...config, options } : config;
+  }
+  return result;
+}

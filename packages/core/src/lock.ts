@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { toCacheError } from './cache-failures.js';
+import { InvalidCacheArgumentError, LockNotOwnedError, LockTimeoutError } from './errors.js';
+
+// The token comparisons run inside Redis so a lock that expired and was taken by someone else is
+// never released or extended by its previous holder (redis-py's Lock scripts).
+const RELEASE = `local token = redis.call('get', KEYS[1])
+if not token or token ~= ARGV[1] then return 0 end
+redis.call('del', KEYS[1])
+return 1`;
+
+const EXTEND = `local token = redis.call('get', KEYS[1])
+if not token or token ~= ARGV[1] then return 0 end
+local expiration = redis.call('pttl', KEYS[1])
+if expiration < 0 then return 0 end
+local ttl = tonumber(ARGV[2])
+if ARGV[3] == '0' then ttl = ttl + expiration end
+redis.call('pexpire', KEYS[1], ttl)
+return 1`;
+
+/** How a lock behaves; all times in seconds, as in redis-py's `Lock` that django-redis hands out. */
+export interface LockOptions {
+  /** Seconds after which Redis frees the lock even if never released; `null` = never. Default: null. */
+  timeout?: number | null;
+  /** Seconds `acquire()` waits for a held lock; `null` = without limit. Default: null. */
+  blockingTimeout?: number | null;
+  /** Seconds between two attempts while waiting. Default: 0.1 s. */
+  sleep?: number;
+  /** `false` makes `acquire()` try once and return. Default: true. */
+  blocking?: boolean;
+}
+
+const seconds = (
+  name: string,
+  value: number | null | undefined,
+  alias: string | undefined,
+): number | null => {
+  if (value === undefined || value === null) return null;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new InvalidCacheArgumentError(
+      `Invalid lock "${name}" ${value}: expected a positive number of seconds, or null`,
+      alias === undefined ? {} : { alias },
+    );
+  }
+  return value;
+};
+
+/**
+ * A lock on the master, held by a random token: `acquire`, `release` (only by the holder, atomic),
+ * `extend`, `using(fn)`. Like redis-py's, it is as safe as one master: a failover that loses the
+ * last writes can lose the lock key.
+ */
+export class Lock {
+  private token: string | undefined;
+  private readonly timeout: number | null;
+  private readonly blockingTimeout: number | null;
+  private readonly sleepSeconds: number;
+  private readonly blocking: boolean;
+
+  constructor(
+    private readonly client: () => Redis,
+    /** The lock's name as given to `cache.lock()`. */
+    readonly name: string,
+    /** The Redis key that holds the token. */
+    readonly redisKey: string,
+    options: LockOptions = {},
+    private readonly alias?: string,
+  ) {
+    this.timeout = seconds('timeout', options.timeout, alias);
+    this.blockingTimeout = seconds('blockingTimeout', options.blockingTimeout, alias);
+    this.sleepSeconds = seconds('sleep', options.sleep, alias) ?? 0.1;
+    this.blocking = options.blocking ?? true;
+  }
+
+  /** Takes the lock; false when it stays held by someone else past `blockingTimeout`. */
+  async acquire(options: Pick<LockOptions, 'blocking' | 'blockingTimeout'> = {}): Promise<boolean> {
+    const blocking = options.blocking ?? this.blocking;
+    const limit =
+      options.blockingTimeout === undefined
+        ? this.blockingTimeout
+        : seconds('blockingTimeout', options.blockingTimeout, this.alias);
+    const deadline = limit === null ? Number.POSITIVE_INFINITY : Date.now() + limit * 1000;
+    const token = randomUUID();
+    for (;;) {
+      const ttl = this.timeout === null ? [] : ['PX', Math.ceil(this.timeout * 1000)];
+      const reply = await this.call('SET', (client) =>
+        client.call('SET', [this.redisKey, token, ...ttl, 'NX']),
+      );
+      if (reply === 'OK') {
+        this.token = token;
+        return true;
+      }
+      if (!blocking || Date.now() + this.sleepSeconds * 1000 > deadline) return false;
+      await sleep(this.sleepSeconds * 1000);
+    }
+  }
+
+  /** Frees the lock; `LockNotOwnedError` when this holder no longer owns it. */
+  async release(): Promise<void> {
+    const token = this.token;
+    this.token = undefined;
+    if (token === undefined) throw new LockNotOwnedError(this.name, 'release', this.context());
+    const released = await this.call('EVAL', (client) => client.eval(RELEASE, 1, this.redisKey, token));
+    if (released !== 1) throw new LockNotOwnedError(this.name, 'release', this.context());
+  }
+
+  /**
+   * Adds `additionalTime` seconds to the lock's remaining time, or sets it to that with
+   * `replaceTtl`. Fails with `LockNotOwnedError` when not held, and for a lock without `timeout`.
+   */
+  async extend(additionalTime: number, options: { replaceTtl?: boolean } = {}): Promise<void> {
+    const extra = seconds('additionalTime', additionalTime, this.alias) ?? 0;
+    if (this.token === undefined || this.timeout === null) {
+      throw new LockNotOwnedError(this.name, 'extend', this.context());
+    }
+    const ms = Math.ceil(extra * 1000);
+    const token = this.token;
+    const replace = options.replaceTtl ? '1' : '0';
+    const done = await this.call('EVAL', (client) =>
+      client.eval(EXTEND, 1, this.redisKey, token, ms, replace),
+    );
+    if (done !== 1) throw new LockNotOwnedError(this.name, 'extend', this.context());
+  }
+
+  /** True when anyone holds the lock now. */
+  async locked(): Promise<boolean> {
+    return (await this.call('EXISTS', (client) => client.exists(this.redisKey))) === 1;
+  }
+
+  /** True when this holder's token is the one stored. */
+  async owned(): Promise<boolean> {
+    const token = this.token;
+    return token !== undefined && (await this.call('GET', (client) => client.get(this.redisKey))) === token;
+  }
+
+  /** Runs `fn` holding the lock and releases it after; `LockTimeoutError` when it cannot be taken. */
+  async using<T>(fn: () => T | Promise<T>): Promise<T> {
+    if (!(await this.acquire())) {
+      throw new LockTimeoutError(this.name, this.blockingTimeout ?? 0, this.context());
+    }
+    try {
+      return await fn();
+    } finally {
+      await this.release();
+    }
+  }
+
+  /** Runs one Redis call on the master, surfacing driver failures as the cache's typed errors. */
+  private async call<T>(command: string, run: (client: Redis) => Promise<T>): Promise<T> {
+    try {
+      return await run(this.client());
+    } catch (error) {
+      throw toCacheError(error, `${command} (lock "${this.name}")`, this.alias);
+    }
+  }
+
+  private context(): { alias?: string } {
+    return this.alias === undefined ? {} : { alias: this.alias };
+  }
+}
