@@ -59,7 +59,11 @@ export function maskLocation(input: string): string {
 
 const hasControlOrSpace = (text: string) => /\s/.test(text) || [...text].some((c) => c.charCodeAt(0) < 32);
 
-/** Parsing helpers that fail with the input masked, the part to blame and the form expected. */
+/**
+ * Parsing helpers that fail with the input masked, the part to blame and the form expected.
+ * Callers annotate their instance (`const p: Parser`): TypeScript only narrows after a `never`
+ * method call on an explicitly typed reference.
+ */
 class Parser {
   constructor(
     private readonly input: string,
@@ -140,7 +144,7 @@ class Parser {
 }
 
 function parseDjango(input: string): Location {
-  const p = new Parser(input, EXPECTED.django);
+  const p: Parser = new Parser(input, EXPECTED.django);
   const [name, hosts, db, ...rest] = input.split('/');
   if (rest.length > 0) p.fail('trailing text', `"/${rest.join('/')}" follows the db`);
   const masterName = p.masterName(name);
@@ -161,7 +165,7 @@ function parseUrl(input: string, scheme: (typeof SCHEMES)[number], afterScheme: 
   const sentinel = scheme.endsWith('+sentinel');
   const expected =
     scheme === 'unix' ? EXPECTED.unix : sentinel ? EXPECTED.sentinel(scheme) : EXPECTED.redis(scheme);
-  const p = new Parser(input, expected);
+  const p: Parser = new Parser(input, expected);
   const { userinfo, rest } = splitAuthority(afterScheme);
   const credentials = p.credentials(userinfo);
   const tls = scheme === 'rediss' || scheme === 'rediss+sentinel';
