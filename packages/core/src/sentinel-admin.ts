@@ -188,6 +188,11 @@ export class SentinelAdmin extends EventEmitter {
     });
   }
 
+  /** The sentinel asked first next time: the last one that answered. */
+  get currentSentinel(): NodeAddress {
+    return this.sentinelAddresses[this.preferred] as NodeAddress;
+  }
+
   /** `"ip:port"` as announced → the address to dial, per `natMap`. */
   translate(address: NodeAddress): NodeAddress {
     return this.natMap?.[`${address.host}:${address.port}`] ?? address;
