@@ -58,8 +58,8 @@ interface Tracked {
   resolved: NodeAddress | undefined;
   /** The node the client is connected to and ready on. */
   connectedTo: NodeAddress | undefined;
-  /** Sentinel failures seen in the current resolution round. */
-  attempts: ReturnType<typeof parseSentinelFailure>[];
+  /** Each sentinel's latest failure since the client was last ready, by `host:port`. */
+  attempts: Map<string, NonNullable<ReturnType<typeof parseSentinelFailure>>>;
   queueTimer: NodeJS.Timeout | undefined;
   lastError: Error | undefined;
 }
@@ -185,7 +185,7 @@ export class Connector extends EventEmitter<ConnectorEvents> {
       delay,
       resolved: undefined,
       connectedTo: undefined,
-      attempts: [],
+      attempts: new Map(),
       queueTimer: undefined,
       lastError: undefined,
     };
@@ -207,6 +207,8 @@ export class Connector extends EventEmitter<ConnectorEvents> {
       // Commands wait for the master in the offline queue; `queueTimeout` bounds that wait in time.
       maxRetriesPerRequest: null,
       tls,
+      // Names the connection in CLIENT LIST, so operators (and tests) can tell whose socket it is.
+      connectionName: `sentinel-kit:${(this.alias ?? 'connector').replace(/\s/g, '_')}:${tracked.role}`,
     };
     if (location.kind !== 'sentinel') {
       return 'path' in location
@@ -253,10 +255,8 @@ export class Connector extends EventEmitter<ConnectorEvents> {
 
   private track(tracked: Tracked): void {
     const { client } = tracked;
-    client.on('connecting', () => {
-      tracked.attempts = [];
-    });
     client.on('ready', () => {
+      tracked.attempts.clear();
       tracked.connectedTo = this.location.kind === 'sentinel' ? tracked.resolved : undefined;
       tracked.lastError = undefined;
       clearTimeout(tracked.queueTimer);
@@ -268,7 +268,8 @@ export class Connector extends EventEmitter<ConnectorEvents> {
       this.armQueueTimer(tracked);
     });
     client.on('sentinelError', (error: Error) => {
-      tracked.attempts.push(parseSentinelFailure(error));
+      const attempt = parseSentinelFailure(error);
+      if (attempt !== undefined) tracked.attempts.set(keyOf(attempt.sentinel), attempt);
     });
     client.on('error', (error: Error) => this.onClientError(tracked, error));
   }
@@ -276,8 +277,11 @@ export class Connector extends EventEmitter<ConnectorEvents> {
   private onClientError(tracked: Tracked, error: Error): void {
     if (this.closed) return;
     if (this.location.kind === 'sentinel' && error.message.startsWith('All sentinels are unreachable')) {
-      const attempts = tracked.attempts.filter((a) => a !== undefined);
-      tracked.attempts = [];
+      // ioredis walks its sentinel list across reconnects and says "all unreachable" whenever it
+      // reaches the end, even when each sentinel answered; only a failure of every sentinel counts.
+      if (tracked.attempts.size < this.location.sentinels.length) return;
+      const attempts = [...tracked.attempts.values()];
+      tracked.attempts.clear();
       if (tracked.role === 'replica' && attempts.length > 0 && attempts.every((a) => a.noAnswer)) {
         this.log('debug', 'no usable replica; reads fall back per readFrom');
         return;
