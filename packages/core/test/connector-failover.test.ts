@@ -1,4 +1,4 @@
-import { type Connector, createConnector, type FailoverEvent } from '@sentinel-kit/core';
+import { type Connector, createConnector, type FailoverEvent } from '../src/index.js';
 import { pollUntil, type RedisNode, startTopology, type Topology } from '@sentinel-kit/testkit';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
