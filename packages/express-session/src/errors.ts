@@ -27,10 +27,15 @@ export class SessionStoreError extends SentinelKitError {
   constructor(operation: string, cause: unknown, options: { alias?: string } = {}) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     const where = options.alias === undefined ? '' : ` (cache "${options.alias}")`;
-    super('ERR_SESSION_STORE', `Session ${operation} failed in Redis${where}: ${reason}`, {
-      cause,
-      alias: options.alias,
-    });
+    super(
+      'ERR_SESSION_STORE',
+      `Session ${operation} failed in Redis${where}: ${reason}. ` +
+        'Set the store option onError: "miss" to serve a fresh session instead of an error while Redis is unreachable.',
+      {
+        cause,
+        alias: options.alias,
+      },
+    );
     this.operation = operation;
   }
 }

@@ -12,7 +12,8 @@ import type {
   SessionStoreLogger,
 } from './types.js';
 
-type Callback = (err?: unknown, data?: unknown) => unknown;
+/** express-session's callbacks, typed per answer (connect-redis types them all as `any`). */
+type Callback<T = unknown> = (err: unknown, data?: T) => void;
 
 /** Operations that `onError: 'miss'` turns into "no session" / "not saved". */
 const MISSABLE = new Set(['get', 'set', 'touch']);
@@ -45,18 +46,31 @@ function resolveBackend(options: SentinelSessionStoreOptions): {
   client: IoredisLike;
   alias: string | undefined;
 } {
+  let cache: SessionCache | undefined;
+  let alias: string | undefined;
   if ('caches' in options && options.caches !== undefined) {
-    const alias = options.alias ?? 'default';
-    // The master, whatever the cache's readFrom: a login followed by a redirect must read its own write.
-    return { cache: options.caches.get(alias), client: options.caches.connector(alias).master(), alias };
+    alias = options.alias ?? 'default';
+    cache = options.caches.get(alias);
+  } else if ('cache' in options && options.cache !== undefined) {
+    cache = options.cache;
+    alias = cache.alias;
   }
-  if ('cache' in options && options.cache !== undefined && options.client !== undefined) {
-    return { cache: options.cache, client: options.client, alias: options.cache.alias };
+  if (cache === undefined) {
+    throw new InvalidSessionStoreOptionError(
+      'caches',
+      'give either { caches, alias } (a caches registry and the alias that holds sessions) or { cache }.',
+    );
   }
-  throw new InvalidSessionStoreOptionError(
-    'caches',
-    'give either { caches, alias } (a caches registry and the alias that holds sessions) or { cache, client }.',
-  );
+  // The master, whatever the cache's readFrom: a login followed by a redirect must read its own write.
+  const client = ('client' in options ? options.client : undefined) ?? cache.client?.({ write: true });
+  if (client === undefined) {
+    throw new InvalidSessionStoreOptionError(
+      'client',
+      'this cache has no client({ write: true }); pass a core Cache, or the master client as "client".',
+      { alias },
+    );
+  }
+  return { cache, client, alias };
 }
 
 function validate(options: SentinelSessionStoreOptions, alias: string | undefined): void {
@@ -128,8 +142,8 @@ export class SentinelSessionStore extends RedisStore {
     this.burst = new BurstLog(this.logger);
   }
 
-  override get(sid: string, cb?: Callback): Promise<unknown> {
-    return this.run('get', cb, null, async () => {
+  override get(sid: string, cb?: Callback<SessionData | null>): Promise<unknown> {
+    return this.run<SessionData | null>('get', cb, null, async () => {
       const found: SessionData | UnreadableSession | null = await super.get(sid);
       if (!(found instanceof UnreadableSession)) return found;
       this.logger.warn(`Session ${this.keyBase}${sid} ${found.reason}; treated as no session.`);
@@ -161,17 +175,17 @@ export class SentinelSessionStore extends RedisStore {
     });
   }
 
-  override length(cb?: Callback): Promise<unknown> {
+  override length(cb?: Callback<number>): Promise<unknown> {
     return this.run('length', cb, 0, async () => (await this.ownIds()).length);
   }
 
-  override ids(cb?: Callback): Promise<unknown> {
-    return this.run('ids', cb, [], () => this.ownIds());
+  override ids(cb?: Callback<string[]>): Promise<unknown> {
+    return this.run<string[]>('ids', cb, [], () => this.ownIds());
   }
 
   /** Every readable session of this store, each with its `id`; unreadable ones are skipped and logged. */
-  override all(cb?: Callback): Promise<unknown> {
-    return this.run('all', cb, [], async () => {
+  override all(cb?: Callback<(SessionData & { id: string })[]>): Promise<unknown> {
+    return this.run<(SessionData & { id: string })[]>('all', cb, [], async () => {
       const ids = await this.ownIds();
       const sessions: (SessionData & { id: string })[] = [];
       for (let i = 0; i < ids.length; i += this.scanCount) {
@@ -224,7 +238,7 @@ export class SentinelSessionStore extends RedisStore {
    * Runs one operation, types its error, applies `onError`, and answers through the callback
    * express-session passed or through the returned promise when there is none.
    */
-  private async run<T>(operation: string, cb: Callback | undefined, missValue: T, body: () => Promise<T>) {
+  private async run<T>(operation: string, cb: Callback<T> | undefined, missValue: T, body: () => Promise<T>) {
     let value: T;
     try {
       value = await body();

@@ -7,16 +7,19 @@ export interface SessionSerializer {
   stringify(session: SessionData): string;
 }
 
-/** What the store needs of a `Cache`: its key function, and its alias for messages. */
+/**
+ * What the store needs of a core `Cache`: its key function, its alias for messages, and its
+ * master client (`client({ write: true })`, as `getRedisConnection(caches, alias, { write: true })`).
+ */
 export interface SessionCache {
   makeKey(key: string, version?: number): string;
-  readonly alias?: string;
+  readonly alias?: string | undefined;
+  client?(options: { write?: boolean }): IoredisLike;
 }
 
-/** What the store needs of a caches registry: the alias's cache and that alias's master client. */
+/** What the store needs of a caches registry (core's `createCaches`). */
 export interface SessionCaches {
   get(alias: string): SessionCache;
-  connector(alias: string): { master(): IoredisLike };
 }
 
 /** Where failures of reads and writes go. */
@@ -65,11 +68,11 @@ export interface SessionStoreCachesOptions extends CommonOptions {
   alias?: string;
 }
 
-/** Store options with one cache and the client that reaches its master. */
+/** Store options with one cache (core's `createCache`, or `caches.get(alias)`). */
 export interface SessionStoreCacheOptions extends CommonOptions {
   cache: SessionCache;
-  /** The cache's master client (for example `connector.master()`). */
-  client: IoredisLike;
+  /** The client sessions use. Default: the cache's master client, `cache.client({ write: true })`. */
+  client?: IoredisLike;
 }
 
 export type SentinelSessionStoreOptions = SessionStoreCachesOptions | SessionStoreCacheOptions;
