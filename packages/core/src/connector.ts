@@ -10,7 +10,13 @@ import {
   type ConnectorOptions,
   type ReadFrom,
 } from './connector-options.js';
-import { type NodeAddress, NodeUnavailableError, NotSentinelLocationError } from './errors.js';
+import {
+  AllSentinelsUnreachableError,
+  type NodeAddress,
+  NodeUnavailableError,
+  NotSentinelLocationError,
+  SentinelKitError,
+} from './errors.js';
 import { FailoverGuard } from './failover-guard.js';
 import { type Location, parseLocation } from './location.js';
 import { MasterWatch } from './master-watch.js';
@@ -84,6 +90,8 @@ export class Connector extends EventEmitter<ConnectorEvents> {
   private replicaTracked: Tracked | undefined;
   private readonly guard: FailoverGuard;
   private readonly watch: MasterWatch | undefined;
+  /** The admin the watch asks; also re-asks the sentinels when ioredis gave up on all of them. */
+  private readonly watchAdmin: SentinelAdmin | undefined;
   private admin: SentinelAdmin | undefined;
   /** After a `+switch-master`: sentinels still naming `from` are stale until `until`; dial `to` instead. */
   private redirect: { from: NodeAddress; to: NodeAddress; until: number } | undefined;
@@ -116,16 +124,13 @@ export class Connector extends EventEmitter<ConnectorEvents> {
       () => this.log('debug', 'failover hold timed out; writes go to the master the sentinels name'),
     );
     if (this.location.kind === 'sentinel') {
-      this.watch = new MasterWatch(
-        new SentinelAdmin(this.adminOptions(this.location)),
-        this.settings.masterCheckInterval,
-        {
-          event: (event) => this.onSentinelEvent(event),
-          master: (address) => this.onMasterNamed(address),
-          replicas: (healthy) => this.onReplicas(healthy),
-          error: (error) => this.report(error),
-        },
-      );
+      this.watchAdmin = new SentinelAdmin(this.adminOptions(this.location));
+      this.watch = new MasterWatch(this.watchAdmin, this.settings.masterCheckInterval, {
+        event: (event) => this.onSentinelEvent(event),
+        master: (address) => this.onMasterNamed(address),
+        replicas: (healthy) => this.onReplicas(healthy),
+        error: (error) => this.report(error),
+      });
       this.watch.start();
     }
   }
@@ -290,14 +295,31 @@ export class Connector extends EventEmitter<ConnectorEvents> {
         alias: this.alias,
         timeoutMs: this.settings.sentinelTimeout,
       });
-      tracked.lastError = summary;
-      failQueued(tracked.client, summary);
-      this.report(summary);
+      void this.failRound(tracked, summary);
       return;
     }
     const translated = this.translate(tracked, error);
     tracked.lastError = translated;
     this.report(translated);
+  }
+
+  /** Fails the client's queued commands after a round in which every sentinel failed. */
+  private async failRound(tracked: Tracked, summary: SentinelKitError): Promise<void> {
+    let error = summary;
+    // ioredis keeps only "Connection is closed" for a sentinel it could not reach; asking once more
+    // through the admin yields each sentinel's own socket error (ECONNREFUSED, a timeout).
+    if (summary instanceof AllSentinelsUnreachableError && this.watchAdmin !== undefined) {
+      try {
+        await this.watchAdmin.masterAddress();
+        return;
+      } catch (cause) {
+        if (cause instanceof SentinelKitError) error = cause;
+      }
+    }
+    if (this.closed) return;
+    tracked.lastError = error;
+    failQueued(tracked.client, error);
+    this.report(error);
   }
 
   private translate(tracked: Tracked, error: Error): Error {
