@@ -28,6 +28,7 @@ const MEANING: Record<string, string> = {
   '+convert-to-slave': 'old master converted to a replica',
   '+fix-slave-config': 'replica reconfigured',
   '+role-change': 'role changed',
+  '-role-change': 'reports a role other than configured',
   '+slave': 'replica discovered',
   '+sentinel': 'sentinel discovered',
   '+reboot': 'instance restarted',
@@ -38,6 +39,9 @@ const MEANING: Record<string, string> = {
   '-failover-abort-no-good-slave': 'failover aborted: no replica can be promoted',
   '-failover-abort-slave-timeout': 'failover aborted: promotion timed out',
 };
+
+/** Wide enough for the longest event name, `+failover-state-send-slaveof-noone`. */
+const NAME_WIDTH = 34;
 
 /** The subject of an event: `127.0.0.1:6380 (slave)` or, for a switch, `old → new`. */
 function subject(event: SentinelEvent): string {
@@ -54,10 +58,10 @@ export function formatEvent(event: SentinelEvent, style: Style): string {
   const meaning = MEANING[event.type];
   const name =
     event.type.startsWith('-failover-abort') || event.type === '+odown' || event.type === '+sdown'
-      ? style.bad(event.type.padEnd(30))
+      ? style.bad(event.type.padEnd(NAME_WIDTH))
       : event.type === '+switch-master' || event.type === '+failover-end'
-        ? style.ok(event.type.padEnd(30))
-        : event.type.padEnd(30);
+        ? style.ok(event.type.padEnd(NAME_WIDTH))
+        : event.type.padEnd(NAME_WIDTH);
   const detail = event.detail === undefined ? '' : ` ${event.detail}`;
   const why = meaning === undefined ? '' : style.dim(`  ${meaning}`);
   return `${style.dim(clock(event.at))}  ${name} ${subject(event)}${detail}${why}  ${style.dim(`[${address(event.sentinel)}]`)}`;

@@ -2,6 +2,10 @@ import { styleText } from 'node:util';
 import type { Output } from './io.js';
 
 type Format = Parameters<typeof styleText>[0];
+// Node >= 20.19 takes a third argument that Node 20's typings lack. The CLI decides about colour
+// itself (it may write to a stream other than process.stdout, and `--color` forces it), so the
+// stream check is turned off.
+const style = styleText as (format: Format, text: string, options: { validateStream: boolean }) => string;
 
 /** Colours for one output stream; all identity functions when colour is off. */
 export interface Style {
@@ -24,7 +28,8 @@ export function colorEnabled(
 }
 
 export function createStyle(enabled: boolean): Style {
-  const paint = (format: Format) => (text: string) => (enabled ? styleText(format, text) : text);
+  const paint = (format: Format) => (text: string) =>
+    enabled ? style(format, text, { validateStream: false }) : text;
   return {
     ok: paint('green'),
     warn: paint('yellow'),

@@ -58,14 +58,13 @@ export async function watch(args: CliArgs, io: CliIO): Promise<number> {
   target.admin.on('sentinelError', onSentinelError);
   try {
     const subscription = await target.admin.subscribe(onEvent);
-    if (!args.json) {
-      io.stderr.write(
-        style.dim(
-          `watching "${target.masterName}" on ${subscription.subscribed.length}/${target.sentinels.length} sentinels` +
-            `${args.once ? ' until a failover ends' : '; Ctrl-C to stop'}\n`,
-        ),
-      );
-    }
+    // On stderr even with --json: stdout stays pure JSON lines, and a script can wait for this line.
+    io.stderr.write(
+      style.dim(
+        `watching "${target.masterName}" on ${subscription.subscribed.length}/${target.sentinels.length} sentinels` +
+          `${args.once ? ' until a failover ends' : '; Ctrl-C to stop'}\n`,
+      ),
+    );
     await Promise.race([finished, aborted(io.signal)]);
     return 0;
   } finally {
