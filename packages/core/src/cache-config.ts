@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import type { ConnectorLogger, ReadFrom } from './connector-options.js';
+import type { ConnectorLogger, ConnectorOptions, ReadFrom } from './connector-options.js';
 
 /**
  * Turns values into bytes and back, like a django-redis serializer (`dumps`/`loads`). `dumps` throws
@@ -27,8 +27,16 @@ export interface Compressor {
 /** Builds the Redis key from the user's key; Django's `KEY_FUNCTION`. */
 export type KeyFunction = (key: string, keyPrefix: string, version: number) => string;
 
-/** The `OPTIONS` of one `CACHES` entry. */
-export interface CacheOptions {
+/**
+ * The `OPTIONS` of one `CACHES` entry. The connector's failover tuning (`failoverHoldTimeout`,
+ * `masterCheckInterval`, `maxReconnectDelay`, `queueTimeout`, all in milliseconds) passes through
+ * unchanged; see `ConnectorOptions` for their defaults.
+ */
+export interface CacheOptions
+  extends Pick<
+    ConnectorOptions,
+    'failoverHoldTimeout' | 'masterCheckInterval' | 'maxReconnectDelay' | 'queueTimeout'
+  > {
   /** Password of the data nodes (a password in the location URL wins over none). Default: none. */
   password?: string;
   /** ACL user of the data nodes. Default: none (the `default` user). */

@@ -213,7 +213,7 @@ export class Cache {
       await this.deleteMany(keys, opts);
       return [];
     }
-    const replies = await this.run('SET (pipeline)', null, () => {
+    const replies = await this.run('SET (pipeline)', null, async () => {
       const pipeline = this.connection.master().pipeline();
       keys.forEach((key, i) => {
         const redisKey = this.makeKey(key, opts.version);
@@ -221,7 +221,11 @@ export class Cache {
         if (ms === null) pipeline.set(redisKey, value);
         else pipeline.set(redisKey, value, 'PX', ms);
       });
-      return pipeline.exec();
+      const results = await pipeline.exec();
+      // A pipeline resolves even when its socket failed; such a failure is the whole call's.
+      const lost = results?.find(([error]) => error !== null && isConnectionFailure(error))?.[0];
+      if (lost) throw lost;
+      return results;
     });
     if (replies === null) return keys;
     return keys.filter((_, i) => {

@@ -22,6 +22,10 @@ export function connectorOptionsOf(config: CacheConfig, alias?: string): Connect
   if (options.tls !== undefined) picked.tls = options.tls;
   if (options.natMap !== undefined) picked.natMap = options.natMap;
   if (options.logger !== undefined) picked.logger = options.logger;
+  if (options.failoverHoldTimeout !== undefined) picked.failoverHoldTimeout = options.failoverHoldTimeout;
+  if (options.masterCheckInterval !== undefined) picked.masterCheckInterval = options.masterCheckInterval;
+  if (options.maxReconnectDelay !== undefined) picked.maxReconnectDelay = options.maxReconnectDelay;
+  if (options.queueTimeout !== undefined) picked.queueTimeout = options.queueTimeout;
   return picked;
 }
 
