@@ -7,8 +7,8 @@ import { CounterController } from './counter.controller.js';
 import { HealthController } from './health.controller.js';
 import { SentinelsController } from './sentinels.controller.js';
 
-// biome-ignore lint/complexity/noStaticOnlyClass: Nest dynamic modules are classes with static factories.
 @Module({})
+// biome-ignore lint/complexity/noStaticOnlyClass: Nest dynamic modules are classes with static factories.
 export class AppModule {
   /** The demo app on the given `CACHES` (they must define `default` and `hp`). */
   static forCaches(caches: Record<string, CacheConfig>): DynamicModule {
