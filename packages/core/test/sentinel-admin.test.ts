@@ -1,6 +1,3 @@
-import { freePorts, pollUntil, startTopology, type Topology } from '@sentinel-kit/testkit';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   AllSentinelsUnreachableError,
   AuthenticationError,
@@ -10,7 +7,10 @@ import {
   type SentinelAdminOptions,
   type SentinelEvent,
   UnknownMasterError,
-} from '../src/index.js';
+} from '@sentinel-kit/core';
+import { freePorts, pollUntil, startTopology, type Topology } from '@sentinel-kit/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const PASSWORD = 'data-secret-1';
 const SENTINEL_PASSWORD = 'sentinel-secret-2';
