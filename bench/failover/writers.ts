@@ -1,0 +1,65 @@
+import type { Subject } from './subjects.js';
+
+interface Ack {
+  value: number;
+  at: number;
+}
+
+/**
+ * `writers` loops, each RPUSHing the next number to one list every `intervalMs` without waiting for
+ * the previous answer (a web server's requests do not wait for each other). Records every
+ * acknowledgement with its time, every rejection, and what is still unanswered.
+ */
+export class Writers {
+  readonly acks: Ack[] = [];
+  failed = 0;
+  private next = 0;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly subject: Subject,
+    readonly key: string,
+    private readonly writers = 5,
+    private readonly intervalMs = 10,
+  ) {}
+
+  start(): void {
+    for (let i = 0; i < this.writers; i++) {
+      this.timers.push(setInterval(() => this.write(), this.intervalMs));
+    }
+  }
+
+  stop(): void {
+    for (const timer of this.timers) clearInterval(timer);
+  }
+
+  get unanswered(): number {
+    return this.pending.size;
+  }
+
+  /** Waits until every write is answered or `timeoutMs` passes; returns how many never were. */
+  async drain(timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.pending.size > 0 && Date.now() < deadline) {
+      await Promise.race([Promise.all(this.pending), new Promise((r) => setTimeout(r, 50))]);
+    }
+    return this.pending.size;
+  }
+
+  private write(): void {
+    const value = this.next++;
+    const write = this.subject
+      .rpush(this.key, String(value))
+      .then(
+        () => {
+          this.acks.push({ value, at: Date.now() });
+        },
+        () => {
+          this.failed++;
+        },
+      )
+      .finally(() => this.pending.delete(write));
+    this.pending.add(write);
+  }
+}
