@@ -8,7 +8,11 @@ export class BurstLog {
   private suppressed = 0;
   private inBurst = false;
 
-  constructor(private readonly logger: SessionStoreLogger) {}
+  constructor(
+    private readonly logger: SessionStoreLogger,
+    /** Names what recovered in the recovery line, e.g. "Session store". */
+    private readonly subject: string,
+  ) {}
 
   failure(message: string, error: unknown): void {
     if (this.inBurst) {
@@ -21,7 +25,7 @@ export class BurstLog {
 
   success(): void {
     if (!this.inBurst) return;
-    this.logger.warn(`Session store recovered after ${this.suppressed + 1} failed operation(s).`);
+    this.logger.warn(`${this.subject} recovered after ${this.suppressed + 1} failed operation(s).`);
     this.inBurst = false;
     this.suppressed = 0;
   }

@@ -116,6 +116,7 @@ export class SentinelSessionStore extends RedisStore {
   private readonly durability: SessionDurability | undefined;
   private readonly logger: SessionStoreLogger;
   private readonly burst: BurstLog;
+  private readonly replicationBurst: BurstLog;
   private readonly parser: ReturnType<typeof guardedSerializer>;
 
   constructor(options: SentinelSessionStoreOptions) {
@@ -139,7 +140,8 @@ export class SentinelSessionStore extends RedisStore {
     this.onError = options.onError ?? 'fail';
     this.durability = options.durability;
     this.logger = options.logger ?? console;
-    this.burst = new BurstLog(this.logger);
+    this.burst = new BurstLog(this.logger, 'Session store');
+    this.replicationBurst = new BurstLog(this.logger, 'Session replication');
   }
 
   override get(sid: string, cb?: Callback<SessionData | null>): Promise<unknown> {
@@ -226,12 +228,14 @@ export class SentinelSessionStore extends RedisStore {
 
   private async waitForReplicas({ replicas, timeout }: SessionDurability): Promise<void> {
     const acknowledged = Number(await this.redis.call('WAIT', replicas, timeout));
-    if (acknowledged < replicas) {
-      this.logger.warn(
-        'Session write not replicated in time; it stands on the master.',
-        new SessionDurabilityError(acknowledged, replicas, timeout, { alias: this.alias }),
-      );
+    if (acknowledged >= replicas) {
+      this.replicationBurst.success();
+      return;
     }
+    this.replicationBurst.failure(
+      'Session writes not replicated in time; they stand on the master (logged once until replication is back).',
+      new SessionDurabilityError(acknowledged, replicas, timeout, { alias: this.alias }),
+    );
   }
 
   /**
