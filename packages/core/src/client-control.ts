@@ -62,3 +62,19 @@ export function reconnectNow(client: Redis, delay: ReconnectDelay): void {
 export function failQueued(client: Redis, error: Error): void {
   internals(client).flushQueue(error);
 }
+
+/**
+ * Calls `onMismatch` whenever ioredis's ready check finds the resolved node in the wrong role (a
+ * replica where the sentinels named a master); ioredis then quietly reconnects, so this is the only
+ * trace of a demoted master that no sentinel replaces.
+ */
+export function onRoleMismatch(client: Redis, onMismatch: (role: string | undefined) => void): void {
+  const connector = (client as unknown as { connector: { check(info: { role?: string }): boolean } })
+    .connector;
+  const check = connector.check.bind(connector);
+  connector.check = (info) => {
+    const matches = check(info);
+    if (!matches) onMismatch(info.role);
+    return matches;
+  };
+}

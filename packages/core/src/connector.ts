@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ConnectionOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
-import { failQueued, ReconnectDelay, reconnectNow } from './client-control.js';
+import { failQueued, onRoleMismatch, ReconnectDelay, reconnectNow } from './client-control.js';
 import { parseSentinelFailure, sentinelRoundError, translateNodeError } from './connection-errors.js';
 import { connectorKey } from './connector-key.js';
 import {
@@ -12,6 +12,7 @@ import {
 } from './connector-options.js';
 import {
   AllSentinelsUnreachableError,
+  MasterDemotedError,
   type NodeAddress,
   NodeUnavailableError,
   NotSentinelLocationError,
@@ -68,6 +69,8 @@ interface Tracked {
   attempts: Map<string, NonNullable<ReturnType<typeof parseSentinelFailure>>>;
   queueTimer: NodeJS.Timeout | undefined;
   lastError: Error | undefined;
+  /** Since when (ms since epoch) every node the sentinels named answered in the wrong role. */
+  wrongRoleSince: number | undefined;
 }
 
 /**
@@ -193,6 +196,7 @@ export class Connector extends EventEmitter<ConnectorEvents> {
       attempts: new Map(),
       queueTimer: undefined,
       lastError: undefined,
+      wrongRoleSince: undefined,
     };
     tracked.client = new Redis(this.clientOptions(tracked));
     this.track(tracked);
@@ -260,8 +264,12 @@ export class Connector extends EventEmitter<ConnectorEvents> {
 
   private track(tracked: Tracked): void {
     const { client } = tracked;
+    if (this.location.kind === 'sentinel' && tracked.role === 'master') {
+      onRoleMismatch(client, () => this.onWrongRole(tracked));
+    }
     client.on('ready', () => {
       tracked.attempts.clear();
+      tracked.wrongRoleSince = undefined;
       tracked.connectedTo = this.location.kind === 'sentinel' ? tracked.resolved : undefined;
       tracked.lastError = undefined;
       clearTimeout(tracked.queueTimer);
@@ -301,6 +309,22 @@ export class Connector extends EventEmitter<ConnectorEvents> {
     const translated = this.translate(tracked, error);
     tracked.lastError = translated;
     this.report(translated);
+  }
+
+  /** The sentinels named a master that is a replica: fine during a failover, an error if it lasts. */
+  private onWrongRole(tracked: Tracked): void {
+    const now = Date.now();
+    tracked.wrongRoleSince ??= now;
+    const waited = now - tracked.wrongRoleSince;
+    if (waited < this.settings.failoverHoldTimeout) return;
+    tracked.wrongRoleSince = now;
+    const location = this.location as SentinelLocation;
+    const error = new MasterDemotedError(location.masterName, tracked.resolved, waited, {
+      alias: this.alias,
+    });
+    tracked.lastError = error;
+    failQueued(tracked.client, error);
+    this.report(error);
   }
 
   /** Fails the client's queued commands after a round in which every sentinel failed. */

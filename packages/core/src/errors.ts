@@ -327,7 +327,11 @@ export class NodeUnavailableError extends SentinelKitError {
   override name = 'NodeUnavailableError';
   readonly role: 'master' | 'replica';
 
-  constructor(role: 'master' | 'replica', waitedMs: number, options: { alias?: string; cause?: unknown } = {}) {
+  constructor(
+    role: 'master' | 'replica',
+    waitedMs: number,
+    options: { alias?: string; cause?: unknown } = {},
+  ) {
     const reason = options.cause instanceof Error ? ` Last error: ${options.cause.message}.` : '';
     super(
       'ERR_NODE_UNAVAILABLE',
@@ -367,5 +371,33 @@ export class NotSentinelLocationError extends SentinelKitError {
         'Use a sentinel location ("mymaster/host:26379,…/0" or "redis+sentinel://…")',
       options,
     );
+  }
+}
+
+/**
+ * The sentinels keep naming a master that answers as a replica, and none names another one within
+ * `failoverHoldTimeout` milliseconds: queued writes fail instead of waiting for a master that may
+ * never come.
+ */
+export class MasterDemotedError extends SentinelKitError {
+  override name = 'MasterDemotedError';
+  readonly masterName: string;
+  readonly node: NodeAddress | undefined;
+
+  constructor(
+    masterName: string,
+    node: NodeAddress | undefined,
+    waitedMs: number,
+    options: { alias?: string } = {},
+  ) {
+    super(
+      'ERR_MASTER_DEMOTED',
+      `The sentinels name ${node === undefined ? 'a node' : addr(node)} as master "${masterName}"${forAlias(options.alias)}, ` +
+        `but it answers as a replica and no sentinel named another master for ${waitedMs} ms. ` +
+        'Check the sentinels (SENTINEL MASTER, or `sentinel-kit status <location>`); raise "failoverHoldTimeout" (ms) to wait longer',
+      options,
+    );
+    this.masterName = masterName;
+    this.node = node;
   }
 }

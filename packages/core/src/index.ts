@@ -41,6 +41,7 @@ export {
   KeyNotFoundError,
   LockNotOwnedError,
   LockTimeoutError,
+  MasterDemotedError,
   type NodeAddress,
   NodeUnavailableError,
   NoReplicasError,
