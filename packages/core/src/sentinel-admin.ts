@@ -223,6 +223,10 @@ export class SentinelAdmin extends EventEmitter {
       for (const { client } of clients) client.disconnect();
     };
     const subscription: SentinelSubscription = { subscribed, close };
+    if (this.closed) {
+      await close();
+      this.assertOpen();
+    }
     if (subscribed.length === 0) {
       await close();
       const attempts = results.map((r, i) => ({
@@ -235,18 +239,26 @@ export class SentinelAdmin extends EventEmitter {
     return subscription;
   }
 
-  /** The sentinels' events as an async iterable, until `signal` aborts or the loop breaks. */
+  /** The sentinels' events as an async iterable, until `signal` aborts, the loop breaks or `close()`. */
   async *events(options: { signal?: AbortSignal } = {}): AsyncGenerator<SentinelEvent> {
     const queue: SentinelEvent[] = [];
     let wake: (() => void) | undefined;
-    const subscription = await this.subscribe((event) => {
-      queue.push(event);
-      wake?.();
-    });
+    let subscription: SentinelSubscription;
+    try {
+      subscription = await this.subscribe((event) => {
+        queue.push(event);
+        wake?.();
+      });
+    } catch (err) {
+      // close() while subscribing ends the loop like close() while waiting does.
+      if (this.closed) return;
+      throw err;
+    }
     const onAbort = () => wake?.();
     options.signal?.addEventListener('abort', onAbort);
+    this.once('close', onAbort);
     try {
-      while (!options.signal?.aborted) {
+      while (!options.signal?.aborted && !this.closed) {
         const next = queue.shift();
         if (next !== undefined) {
           yield next;
@@ -259,16 +271,19 @@ export class SentinelAdmin extends EventEmitter {
       }
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
+      this.off('close', onAbort);
       await subscription.close();
     }
   }
 
-  /** Ends every socket this admin opened: command clients and subscriptions. */
+  /** Ends every socket this admin opened (command clients, subscriptions) and every `events()` loop; emits `close`. */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     for (const client of this.clients.values()) client.disconnect();
     this.clients.clear();
     await Promise.all([...this.subscriptions].map((s) => s.close()));
+    this.emit('close');
   }
 
   private async ask<T>(run: (client: Redis, sentinel: NodeAddress) => Promise<T>): Promise<T> {

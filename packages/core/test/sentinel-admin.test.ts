@@ -209,10 +209,18 @@ describe('SentinelAdmin on a healthy topology', () => {
     await admin.master();
     const subscription = await admin.subscribe(() => {});
     expect(subscription.subscribed).toHaveLength(3);
-    await pollUntil(async () => (await adminConnections(topo)) >= 2, {
+    const iterating = (async () => {
+      for await (const _ of admin.events()) {
+        // Nothing happens on a healthy topology; the loop must still end when the admin closes.
+      }
+      return 'ended';
+    })();
+    // One command client, the subscription and the events() loop's own subscription.
+    await pollUntil(async () => (await adminConnections(topo)) === 3, {
       description: 'the admin connections',
     });
     await admin.close();
+    expect(await iterating).toBe('ended');
     await pollUntil(async () => (await adminConnections(topo)) === 0, {
       description: 'the admin connections to end',
     });
