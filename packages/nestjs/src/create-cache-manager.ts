@@ -1,6 +1,7 @@
 import type { Cache } from '@sentinel-kit/core';
 import { type Cache as CacheManager, createCache } from 'cache-manager';
 import { createKeyv } from './create-keyv.js';
+import type { KeyvSentinelStoreCacheOptions } from './keyv-sentinel-store.types.js';
 import { timeoutToTtl } from './ttl.js';
 
 /**
@@ -9,7 +10,13 @@ import { timeoutToTtl } from './ttl.js';
  * the cache's Django `timeout` in milliseconds, so a `set` without a ttl lives as long through
  * either API; an explicit ttl of `0` means forever, as cache-manager documents.
  */
-export function createCacheManager(cache: Cache): CacheManager {
+export function createCacheManager(
+  cache: Cache,
+  storeOptions: Pick<KeyvSentinelStoreCacheOptions, 'coalesce' | 'maxBatch'> = {},
+): CacheManager {
   const ttl = timeoutToTtl(cache.defaultTimeout);
-  return createCache({ stores: [createKeyv({ cache })], ...(ttl === undefined ? {} : { ttl }) });
+  return createCache({
+    stores: [createKeyv({ ...storeOptions, cache })],
+    ...(ttl === undefined ? {} : { ttl }),
+  });
 }

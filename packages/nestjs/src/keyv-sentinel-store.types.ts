@@ -15,6 +15,13 @@ interface CommonOptions {
   valueFormat?: KeyvValueFormat;
   /** Keys fetched per `MGET` while iterating. @default 100 */
   iterationBatchSize?: number;
+  /**
+   * Gather the `get`/`set`/`delete` calls of one event-loop turn into one `MGET` and pipelined
+   * `SET`s (see `TickBatcher`); `false` sends each call as its own command. @default true
+   */
+  coalesce?: boolean;
+  /** Calls gathered before a batch goes out without waiting for the turn to end. @default 100 */
+  maxBatch?: number;
 }
 
 /** Build the store over one `Cache`, e.g. `createCache(config)` or `caches.get('hp')`. */
