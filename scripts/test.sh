@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+export TURBO_TELEMETRY_DISABLED=1
 bash scripts/setup.sh --test
 pnpm exec biome check .
 pnpm exec tsc -p tsconfig.json
