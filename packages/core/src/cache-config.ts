@@ -8,7 +8,8 @@ import type { ConnectorLogger, ConnectorOptions, ReadFrom } from './connector-op
 export interface Serializer {
   /** A short name for messages, such as `json`. */
   readonly name: string;
-  dumps(value: unknown): Buffer;
+  /** The stored form: bytes, or text that Redis stores as its UTF-8. */
+  dumps(value: unknown): string | Buffer;
   loads(bytes: Buffer): unknown;
 }
 

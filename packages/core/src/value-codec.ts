@@ -1,4 +1,5 @@
 import type { Compressor, Serializer } from './cache-config.js';
+import { noneCompressor } from './compressors/none.js';
 import { DeserializationError, SerializationError } from './errors.js';
 
 const INTEGER_TEXT = /^-?\d+$/;
@@ -17,9 +18,9 @@ export class ValueCodec {
 
   encode(key: string, value: unknown): string | Buffer {
     if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-    let bytes: Buffer;
+    let dumped: string | Buffer;
     try {
-      bytes = this.serializer.dumps(value);
+      dumped = this.serializer.dumps(value);
     } catch (error) {
       const problem = error instanceof Error ? error.message : String(error);
       throw new SerializationError(
@@ -28,7 +29,8 @@ export class ValueCodec {
         this.context(error),
       );
     }
-    return this.compressor.compress(bytes);
+    if (this.compressor === noneCompressor) return dumped;
+    return this.compressor.compress(typeof dumped === 'string' ? Buffer.from(dumped, 'utf8') : dumped);
   }
 
   /**

@@ -5,8 +5,13 @@ import type { Serializer } from '../cache-config.js';
 // `msgpack.loads(raw=False)` (django-redis's MSGPackSerializer) reads what this writes.
 const packr = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true });
 
+/** The MessagePack serializer's type: its `dumps` gives bytes. */
+export interface MsgpackSerializer extends Serializer {
+  dumps(value: unknown): Buffer;
+}
+
 /** MessagePack via msgpackr, in the format django-redis's `MSGPackSerializer` reads and writes. */
-export const msgpackSerializer: Serializer = {
+export const msgpackSerializer: MsgpackSerializer = {
   name: 'msgpack',
   dumps(value: unknown): Buffer {
     if (value === undefined) throw new TypeError('the value is undefined; store null, or delete the key');
