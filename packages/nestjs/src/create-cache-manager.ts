@@ -12,7 +12,7 @@ import { timeoutToTtl } from './ttl.js';
  */
 export function createCacheManager(
   cache: Cache,
-  storeOptions: Pick<KeyvSentinelStoreCacheOptions, 'coalesce' | 'maxBatch'> = {},
+  storeOptions: Pick<KeyvSentinelStoreCacheOptions, 'batchReads' | 'maxReadBatch'> = {},
 ): CacheManager {
   const ttl = timeoutToTtl(cache.defaultTimeout);
   return createCache({

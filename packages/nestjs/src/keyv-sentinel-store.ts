@@ -3,12 +3,12 @@ import type { Cache } from '@sentinel-kit/core';
 import type { KeyvStoreAdapter, StoredData } from 'keyv';
 import { KeyvSerializedValueError } from './errors.js';
 import type { KeyvSentinelStoreOptions, KeyvValueFormat } from './keyv-sentinel-store.types.js';
+import { ReadBatcher } from './read-batcher.js';
 import { DEFAULT_CACHE_ALIAS } from './sentinel-cache.constants.js';
-import { TickBatcher } from './tick-batcher.js';
 import { ttlToTimeout } from './ttl.js';
 
 const DEFAULT_ITERATION_BATCH = 100;
-const DEFAULT_MAX_BATCH = 100;
+const DEFAULT_MAX_READ_BATCH = 100;
 
 /** Keyv namespaces are literal text; SCAN patterns are globs. */
 const escapeGlob = (text: string): string => text.replace(/[*?[\]\\]/g, '\\$&');
@@ -33,7 +33,7 @@ export class KeyvSentinelStore extends EventEmitter implements Omit<KeyvStoreAda
   readonly valueFormat: KeyvValueFormat;
   private readonly alias: string | undefined;
   private readonly batchSize: number;
-  private readonly batcher: TickBatcher | undefined;
+  private readonly reads: ReadBatcher | undefined;
 
   constructor(options: KeyvSentinelStoreOptions) {
     super();
@@ -46,20 +46,19 @@ export class KeyvSentinelStore extends EventEmitter implements Omit<KeyvStoreAda
     }
     this.valueFormat = options.valueFormat ?? 'keyv';
     this.batchSize = options.iterationBatchSize ?? DEFAULT_ITERATION_BATCH;
-    this.batcher =
-      options.coalesce === false
+    this.reads =
+      options.batchReads === false
         ? undefined
-        : new TickBatcher(this.cache, options.maxBatch ?? DEFAULT_MAX_BATCH);
+        : new ReadBatcher(this.cache, options.maxReadBatch ?? DEFAULT_MAX_READ_BATCH);
     this.opts = { dialect: 'redis', url: 'redis+sentinel', alias: this.alias, valueFormat: this.valueFormat };
   }
 
   async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
-    const stored = this.batcher ? await this.batcher.get(key) : await this.cache.get<unknown>(key);
+    const stored = this.reads ? await this.reads.get(key) : await this.cache.get<unknown>(key);
     return stored === undefined ? undefined : this.toKeyv<Value>(stored);
   }
 
   async getMany<Value>(keys: string[]): Promise<Array<StoredData<Value | undefined>>> {
-    this.batcher?.flush();
     const found = await this.cache.getMany(keys);
     return keys.map((key) => (Object.hasOwn(found, key) ? this.toKeyv<Value>(found[key]) : undefined));
   }
@@ -67,17 +66,15 @@ export class KeyvSentinelStore extends EventEmitter implements Omit<KeyvStoreAda
   async set(key: string, value: unknown, ttl?: number): Promise<boolean> {
     const stored = this.fromKeyv(value);
     if (stored === undefined) {
-      await this.delete(key);
+      await this.cache.delete(key);
       return true;
     }
-    const timeout = ttlToTimeout(ttl, this.alias);
-    return this.batcher ? this.batcher.set(key, stored, timeout) : this.cache.set(key, stored, timeout);
+    return this.cache.set(key, stored, ttlToTimeout(ttl, this.alias));
   }
 
   /** One result per entry, as Keyv's `setMany` hands them on (its adapter type says `void`). */
   async setMany(entries: Array<{ key: string; value: unknown; ttl?: number }>): Promise<boolean[]> {
     // The cache's setMany takes one timeout; Keyv entries may each carry their own.
-    this.batcher?.flush();
     const byTimeout = new Map<number | null, Record<string, unknown>>();
     const results = new Map<string, boolean>();
     for (const { key, value, ttl } of entries) {
@@ -100,27 +97,23 @@ export class KeyvSentinelStore extends EventEmitter implements Omit<KeyvStoreAda
   }
 
   delete(key: string): Promise<boolean> {
-    return this.batcher ? this.batcher.delete(key) : this.cache.delete(key);
+    return this.cache.delete(key);
   }
 
   async deleteMany(keys: string[]): Promise<boolean> {
-    this.batcher?.flush();
     return (await this.cache.deleteMany(keys)) > 0;
   }
 
   has(key: string): Promise<boolean> {
-    this.batcher?.flush();
     return this.cache.has(key);
   }
 
   hasMany(keys: string[]): Promise<boolean[]> {
-    this.batcher?.flush();
     return Promise.all(keys.map((key) => this.cache.has(key)));
   }
 
   /** Removes this namespace's keys, or without a namespace every key of the cache (`Cache.clear`). */
   async clear(): Promise<void> {
-    this.batcher?.flush();
     if (this.namespace) {
       await this.cache.deletePattern(`${escapeGlob(this.namespace)}:*`);
       return;
@@ -132,7 +125,6 @@ export class KeyvSentinelStore extends EventEmitter implements Omit<KeyvStoreAda
   async *iterator<Value>(
     namespace?: string,
   ): AsyncGenerator<Array<string | Awaited<Value> | undefined>, void> {
-    this.batcher?.flush();
     const pattern = namespace ? `${escapeGlob(namespace)}:*` : '*';
     let batch: string[] = [];
     for await (const key of this.cache.iterKeys(pattern)) {

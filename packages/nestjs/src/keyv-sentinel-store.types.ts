@@ -16,12 +16,12 @@ interface CommonOptions {
   /** Keys fetched per `MGET` while iterating. @default 100 */
   iterationBatchSize?: number;
   /**
-   * Gather the `get`/`set`/`delete` calls of one event-loop turn into one `MGET` and pipelined
-   * `SET`s (see `TickBatcher`); `false` sends each call as its own command. @default true
+   * Send the `get`s of one event-loop turn as one `MGET` (see `ReadBatcher`); `false` sends each
+   * `get` as its own `GET`. @default true
    */
-  coalesce?: boolean;
-  /** Calls gathered before a batch goes out without waiting for the turn to end. @default 100 */
-  maxBatch?: number;
+  batchReads?: boolean;
+  /** Reads gathered before a batch goes out without waiting for the turn to end. @default 100 */
+  maxReadBatch?: number;
 }
 
 /** Build the store over one `Cache`, e.g. `createCache(config)` or `caches.get('hp')`. */

@@ -24,8 +24,8 @@ async function calls(command: string): Promise<number> {
   return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
 }
 
-describe('KeyvSentinelStore batching (TickBatcher)', () => {
-  it("sends one turn's gets as one MGET and its sets as one pipeline, with the right values", async () => {
+describe('KeyvSentinelStore read batching (ReadBatcher)', () => {
+  it("sends one turn's gets as one MGET, with each caller's value, and each set on its own", async () => {
     const keyv = createKeyv({ caches });
     const keys = Array.from({ length: 20 }, (_, i) => `b${i}`);
     const [mgetBefore, getBefore] = [await calls('mget'), await calls('get')];
@@ -39,8 +39,8 @@ describe('KeyvSentinelStore batching (TickBatcher)', () => {
     expect((await calls('get')) - getBefore).toBe(0);
   });
 
-  it('with coalesce: false sends every get on its own', async () => {
-    const keyv = createKeyv({ caches, coalesce: false });
+  it('with batchReads: false sends every get on its own', async () => {
+    const keyv = createKeyv({ caches, batchReads: false });
     const [mgetBefore, getBefore] = [await calls('mget'), await calls('get')];
     await Promise.all(['b1', 'b2', 'b3'].map((key) => keyv.get(key)));
     expect((await calls('mget')) - mgetBefore).toBe(0);
@@ -64,13 +64,23 @@ describe('KeyvSentinelStore batching (TickBatcher)', () => {
     expect(await cache.get('o3')).toBe('kept');
   });
 
-  it('splits a turn of sets by timeout, each with its own expiry', async () => {
+  it('gives each set of a turn its own expiry', async () => {
     const keyv = createKeyv({ caches });
     await Promise.all([keyv.set('t1', 1, 10_000), keyv.set('t2', 2, 20_000), keyv.set('t3', 3)]);
     const master = topo.client('master');
     expect(await master.ttl('tb:1:t1')).toBe(10);
     expect(await master.ttl('tb:1:t2')).toBe(20);
     expect(await master.ttl('tb:1:t3')).toBe(-1);
+  });
+
+  it('answers duplicate keys in one batch to every caller', async () => {
+    const keyv = createKeyv({ caches });
+    await keyv.set('dup', 'same');
+    expect(await Promise.all([keyv.get('dup'), keyv.get('dup'), keyv.get('missing-dup')])).toEqual([
+      'same',
+      'same',
+      undefined,
+    ]);
   });
 
   it('fails only the get of an undecodable value, not the others batched with it', async () => {
@@ -82,8 +92,8 @@ describe('KeyvSentinelStore batching (TickBatcher)', () => {
     expect(bad.status).toBe('rejected');
   });
 
-  it('flushes at maxBatch without waiting for the turn to end', async () => {
-    const keyv = createKeyv({ caches, maxBatch: 5 });
+  it('sends a batch at maxReadBatch without waiting for the turn to end', async () => {
+    const keyv = createKeyv({ caches, maxReadBatch: 5 });
     const mgetBefore = await calls('mget');
     await Promise.all(Array.from({ length: 12 }, (_, i) => keyv.get(`b${i}`)));
     // 12 gets at 5 per batch: two full batches of 5, then 2 at the end of the turn.
