@@ -209,5 +209,23 @@ describe('sentinel-kit against a real topology', () => {
       healthy: false,
       problems: ['no replica online (1 known, none with a live link)'],
     });
+
+    // Two of three sentinels gone: the last one still answers, but cannot authorize a failover.
+    const [, second, third] = topo.sentinels;
+    if (second === undefined || third === undefined) throw new Error('three sentinels expected');
+    await topo.stopNode(second);
+    await topo.stopNode(third);
+    const degraded = await pollUntil(
+      async () => {
+        const r = await runCli(['check', topo.location, ...CREDENTIALS]);
+        return r.stdout.includes('quorum:') ? r : undefined;
+      },
+      { description: 'check to see the quorum lost', timeoutMs: 20_000, intervalMs: 200 },
+    );
+    expect(degraded.code).toBe(1);
+    const lines = degraded.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^quorum: NOQUORUM 1 usable Sentinels/);
+    expect(lines[1]).toBe('no replica online (1 known, none with a live link)');
   });
 });
