@@ -3,6 +3,7 @@ export {
   type IoredisLike,
   type NodeRedisClientLike,
   NodeRedisShim,
+  type NodeRedisShimOptions,
   type ScanIteratorOptions,
   type SetExpiration,
   type SetOptions,

@@ -1,13 +1,18 @@
+import { CommandBatcher, type PipelineClient } from './command-batcher.js';
+
 /**
- * The ioredis methods the shim uses. An ioredis `Redis` has them; naming only these keeps ioredis
- * out of this package's dependencies (core owns it) and lets a unit test hand in a fake.
+ * The ioredis methods the shim and the store use. An ioredis `Redis` has them; naming only these
+ * keeps ioredis out of this package's dependencies (core owns it).
  */
-export interface IoredisLike {
-  get(key: string): Promise<string | null>;
-  expire(key: string, seconds: number): Promise<number>;
-  del(...keys: string[]): Promise<number>;
-  mget(...keys: string[]): Promise<(string | null)[]>;
-  call(command: string, ...args: (string | number)[]): Promise<unknown>;
+export type IoredisLike = PipelineClient;
+
+/** Options of {@link NodeRedisShim}. */
+export interface NodeRedisShimOptions {
+  /**
+   * Send the commands of one event-loop turn as one pipeline (see `CommandBatcher`); off sends
+   * each command on its own. Default: true.
+   */
+  batch?: boolean;
 }
 
 /** The expiration part of node-redis 5's `SET` options, as connect-redis 9 passes it. */
@@ -53,14 +58,25 @@ function expirationArgs(expiration: SetExpiration): (string | number)[] {
 /**
  * Gives an ioredis client the node-redis 5 method names and reply shapes that connect-redis 9
  * calls (connect-redis 9 dropped ioredis support; 10 needs Node 22). It only translates: every
- * call goes straight to the wrapped client, so that client's failover handling applies unchanged.
+ * call goes to the wrapped client (a turn's calls as one pipeline), so that client's failover
+ * handling applies unchanged.
  * It has no `masters` property on purpose: connect-redis takes a client that has one for a cluster.
  */
 export class NodeRedisShim implements NodeRedisClientLike {
-  constructor(readonly client: IoredisLike) {}
+  private readonly send: (command: string, ...args: (string | number)[]) => Promise<unknown>;
+
+  constructor(
+    readonly client: IoredisLike,
+    options: NodeRedisShimOptions = {},
+  ) {
+    const batcher = options.batch === false ? undefined : new CommandBatcher(client);
+    this.send = batcher
+      ? (command, ...args) => batcher.send(command, ...args)
+      : (command, ...args) => client.call(command, ...args);
+  }
 
   async get(key: string): Promise<string | null> {
-    return this.client.get(key);
+    return (await this.send('GET', key)) as string | null;
   }
 
   /** Resolves `'OK'`, or `null` when a `condition` kept the write from happening (as node-redis). */
@@ -68,23 +84,23 @@ export class NodeRedisShim implements NodeRedisClientLike {
     const args: (string | number)[] = [key, value];
     if (options.expiration !== undefined) args.push(...expirationArgs(options.expiration));
     if (options.condition !== undefined) args.push(options.condition);
-    return (await this.client.call('SET', ...args)) as string | null;
+    return (await this.send('SET', ...args)) as string | null;
   }
 
   async expire(key: string, seconds: number): Promise<number> {
-    return this.client.expire(key, seconds);
+    return (await this.send('EXPIRE', key, seconds)) as number;
   }
 
   /** Takes one key or a list, as node-redis does; an empty list deletes nothing without a round trip. */
   async del(keys: string | string[]): Promise<number> {
     const list = typeof keys === 'string' ? [keys] : keys;
     if (list.length === 0) return 0;
-    return this.client.del(...list);
+    return (await this.send('DEL', ...list)) as number;
   }
 
   async mGet(keys: string[]): Promise<(string | null)[]> {
     if (keys.length === 0) return [];
-    return this.client.mget(...keys);
+    return (await this.send('MGET', ...keys)) as (string | null)[];
   }
 
   /** Yields each non-empty SCAN page's keys as one array, as node-redis 5 does (4 yielded single keys). */
@@ -94,7 +110,7 @@ export class NodeRedisShim implements NodeRedisClientLike {
     if (options.COUNT !== undefined) args.push('COUNT', options.COUNT);
     let cursor = '0';
     do {
-      const [next, keys] = (await this.client.call('SCAN', cursor, ...args)) as [string, string[]];
+      const [next, keys] = (await this.send('SCAN', cursor, ...args)) as [string, string[]];
       cursor = next;
       if (keys.length > 0) yield keys;
     } while (cursor !== '0');

@@ -192,7 +192,10 @@ export class SentinelSessionStore extends RedisStore {
       const sessions: (SessionData & { id: string })[] = [];
       for (let i = 0; i < ids.length; i += this.scanCount) {
         const chunk = ids.slice(i, i + this.scanCount);
-        const raws = await this.redis.mget(...chunk.map((id) => this.keyBase + id));
+        const raws = (await this.redis.call('MGET', ...chunk.map((id) => this.keyBase + id))) as (
+          | string
+          | null
+        )[];
         for (const [j, raw] of raws.entries()) {
           if (raw === null) continue;
           const id = chunk[j] as string;

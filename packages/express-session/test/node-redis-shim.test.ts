@@ -31,7 +31,15 @@ async function collect(iterable: AsyncIterable<string[]>): Promise<string[][]> {
   return pages;
 }
 
-describe('NodeRedisShim against a real redis-server', () => {
+describe.each([
+  ['one pipeline per turn', true],
+  ['each command on its own', false],
+])('NodeRedisShim against a real redis-server, %s', (_, batch) => {
+  let shim: NodeRedisShim;
+  beforeAll(() => {
+    shim = new NodeRedisShim(ioredis, { batch });
+  });
+
   it('get returns the stored string, or null for a missing key', async () => {
     const k = key('get');
     expect(await shim.get(k)).toBeNull();
@@ -145,5 +153,65 @@ describe('NodeRedisShim answers what node-redis 5 answers', () => {
     }
     expect(replies.shim).toEqual(replies['node-redis']);
     expect(replies.shim?.[7]).toEqual([':s1', ':s2']);
+  });
+});
+
+describe('NodeRedisShim batching', () => {
+  /** The real client, counting the pipelines the shim sends through it. */
+  function countingClient() {
+    const counts = { pipelines: 0, commandsInPipelines: 0, single: 0 };
+    const client = {
+      call: (command: string, ...args: (string | number)[]) => {
+        counts.single += 1;
+        return ioredis.call(command, ...args);
+      },
+      pipeline: (commands: (string | number)[][]) => {
+        counts.pipelines += 1;
+        counts.commandsInPipelines += commands.length;
+        return ioredis.pipeline(commands);
+      },
+    };
+    return { client, counts };
+  }
+
+  it('sends the commands of one turn as one pipeline, in order, each caller getting its own reply', async () => {
+    const { client, counts } = countingClient();
+    const batched = new NodeRedisShim(client);
+    const k = key('order');
+    const replies = await Promise.all([
+      batched.set(k, 'a'),
+      batched.get(k),
+      batched.set(k, 'b', { expiration: { type: 'EX', value: 60 } }),
+      batched.get(k),
+      batched.expire(k, 90),
+      batched.del(k),
+      batched.get(k),
+    ]);
+    expect(replies).toEqual(['OK', 'a', 'OK', 'b', 1, 1, null]);
+    expect(counts).toEqual({ pipelines: 1, commandsInPipelines: 7, single: 0 });
+  });
+
+  it('sends a lone command without a pipeline', async () => {
+    const { client, counts } = countingClient();
+    expect(await new NodeRedisShim(client).get(key('lone'))).toBeNull();
+    expect(counts).toEqual({ pipelines: 0, commandsInPipelines: 0, single: 1 });
+  });
+
+  it('fails only the caller whose command the server refused', async () => {
+    const k = key('wrongtype');
+    await ioredis.rpush(k, 'x');
+    const batched = new NodeRedisShim(ioredis);
+    const [good, bad] = await Promise.allSettled([batched.set(key('ok'), 'v'), batched.get(k)]);
+    expect(good).toEqual({ status: 'fulfilled', value: 'OK' });
+    expect(bad.status).toBe('rejected');
+    expect(String((bad as PromiseRejectedResult).reason)).toMatch(/WRONGTYPE/);
+  });
+
+  it('rejects every caller of a batch when the connection is gone', async () => {
+    const closed = server.client();
+    closed.disconnect();
+    const batched = new NodeRedisShim(closed);
+    const results = await Promise.allSettled([batched.get('a'), batched.get('b')]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
 });
