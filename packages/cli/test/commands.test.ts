@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { EXIT_USAGE, type TopologyReport } from '@sentinel-kit/cli';
@@ -189,6 +190,30 @@ describe('sentinel-kit against a real topology', () => {
         .filter((line) => line.startsWith('sentinel-kit:')),
     ).toHaveLength(1);
     expect(failed?.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('watch in a real process stops on SIGINT and exits by itself with code 0', async () => {
+    const child = spawn(join(cliDir, 'node_modules/.bin/tsx'), ['src/bin.ts', 'watch', topo.location], {
+      cwd: cliDir,
+      env: { ...process.env, SENTINEL_PASSWORD, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await pollUntil(() => /on 3\/3 sentinels; Ctrl-C to stop/.test(stderr), {
+        description: 'watch to subscribe',
+        timeoutMs: 20_000,
+      });
+      child.kill('SIGINT');
+      // No process.exit() in the CLI: exiting proves every socket and timer was closed.
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 
   // Damages the topology, so it runs last.
