@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { SentinelCacheModule, SentinelHealthIndicator } from '@sentinel-kit/nestjs';
+import { startTopology, type Topology } from '@sentinel-kit/testkit';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+
+// Its own topology: the test pauses the master.
+let topo: Topology;
+let app: INestApplicationContext;
+
+beforeAll(async () => {
+  topo = await startTopology({ replicas: 1, sentinels: 3, downAfterMs: 5000 });
+  app = await NestFactory.createApplicationContext(
+    SentinelCacheModule.forRoot({ caches: { default: { location: topo.location, keyPrefix: 'h' } } }),
+    { logger: false, abortOnError: false },
+  );
+});
+
+afterAll(async () => {
+  await topo?.resumeMaster();
+  await app?.close();
+  await topo?.stop();
+});
+
+it('reports a paused master as down within timeoutMs instead of hanging', async () => {
+  const health = app.get(SentinelHealthIndicator);
+  expect((await health.isHealthy('redis')).redis?.status).toBe('up');
+  await topo.pauseMaster();
+  const started = Date.now();
+  const result = await health.isHealthy('redis', { timeoutMs: 500 });
+  expect(Date.now() - started).toBeLessThan(2000);
+  expect(result.redis).toMatchObject({ status: 'down', alias: 'default' });
+  expect(result.redis?.reason).toMatch(/no answer within 500 ms/);
+  await topo.resumeMaster();
+  expect((await health.isHealthy('redis')).redis?.status).toBe('up');
+});
