@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { pollUntil, type RedisNode, startTopology, type Topology } from '../../packages/testkit/src/index.js';
-import { SUBJECTS, type Subject } from './subjects.js';
+import { SUBJECTS, type Subject, type SubjectFactory } from './subjects.js';
 import { Writers } from './writers.js';
 
 export type Scenario = 'kill -9' | 'SENTINEL FAILOVER' | 'SIGSTOP';
@@ -40,11 +40,11 @@ const TRIGGERS: Record<Scenario, (topo: Topology) => Promise<RedisNode>> = {
   SIGSTOP: (topo) => topo.pauseMaster(),
 };
 
-async function runScenario(scenario: Scenario): Promise<FailoverRow[]> {
+async function runScenario(scenario: Scenario, factories: SubjectFactory[]): Promise<FailoverRow[]> {
   const topo = await startTopology({ replicas: 2, sentinels: 3, downAfterMs: 1000, password: 'bench-pw' });
   const subjects: Subject[] = [];
   try {
-    for (const factory of SUBJECTS) subjects.push(await factory(topo));
+    for (const factory of factories) subjects.push(await factory(topo));
     const writers = subjects.map((subject, i) => new Writers(subject, `bench:failover:${i}`));
     for (const w of writers) w.start();
     await pollUntil(() => writers.every((w) => w.acks.length >= 200), { description: 'writers warmed up' });
@@ -94,9 +94,10 @@ async function runScenario(scenario: Scenario): Promise<FailoverRow[]> {
 /** Runs kill -9, SENTINEL FAILOVER and SIGSTOP, each on a fresh topology with all clients side by side. */
 export async function runFailoverBench(
   scenarios: Scenario[] = ['kill -9', 'SENTINEL FAILOVER', 'SIGSTOP'],
+  subjects: SubjectFactory[] = SUBJECTS,
 ): Promise<FailoverBenchResult> {
   const rows: FailoverRow[] = [];
-  for (const scenario of scenarios) rows.push(...(await runScenario(scenario)));
+  for (const scenario of scenarios) rows.push(...(await runScenario(scenario, subjects)));
   return { workload: WORKLOAD, rows };
 }
 
