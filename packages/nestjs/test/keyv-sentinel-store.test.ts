@@ -1,5 +1,5 @@
 import keyvTestSuite, { keyvIteratorTests } from '@keyv/test-suite';
-import { type Caches, createCaches } from '@sentinel-kit/core';
+import { type Caches, createCaches, UnknownCacheAliasError } from '@sentinel-kit/core';
 import { createKeyv, KeyvSentinelStore, KeyvSerializedValueError } from '@sentinel-kit/nestjs';
 import { startTopology, type Topology } from '@sentinel-kit/testkit';
 import { Keyv } from 'keyv';
@@ -116,6 +116,13 @@ describe("valueFormat 'django' (createKeyv): one cache, two APIs", () => {
     expect(error).toBeInstanceOf(KeyvSerializedValueError);
     expect((error as KeyvSerializedValueError).code).toBe('ERR_KEYV_SERIALIZED_VALUE');
     expect((error as Error).message).toMatch(/serialize: undefined/);
+  });
+});
+
+describe('construction', () => {
+  it('names the configured aliases when { caches, alias } names an unknown one', () => {
+    expect(() => new KeyvSentinelStore({ caches, alias: 'nope' })).toThrow(UnknownCacheAliasError);
+    expect(() => new KeyvSentinelStore({ caches, alias: 'nope' })).toThrow(/"default", "django"/);
   });
 });
 

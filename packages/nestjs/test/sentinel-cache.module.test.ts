@@ -145,6 +145,26 @@ describe('SentinelCacheModule', () => {
     expect(ttl).toBeLessThanOrEqual(120);
   });
 
+  it('runs mset/mget/mdel through the store, each entry with its own ttl', async () => {
+    await consumers.cacheManager.mset([
+      { key: 'm1', value: 'one', ttl: 10_000 },
+      { key: 'm2', value: { two: 2 }, ttl: 0 },
+      { key: 'm3', value: 3 },
+    ]);
+    const master = topo.client('master');
+    expect(await master.ttl('dj:1:m1')).toBe(10);
+    expect(await master.ttl('dj:1:m2')).toBe(-1);
+    expect(await master.ttl('dj:1:m3')).toBeGreaterThan(115);
+    expect(await consumers.cacheManager.mget(['m1', 'm2', 'm3', 'none'])).toEqual([
+      'one',
+      { two: 2 },
+      3,
+      undefined,
+    ]);
+    await consumers.cacheManager.mdel(['m1', 'm2']);
+    expect(await master.exists('dj:1:m1', 'dj:1:m2', 'dj:1:m3')).toBe(1);
+  });
+
   it('serves CacheInterceptor hits from Redis, under the request URL, with @CacheTTL in ms', async () => {
     const server = app.getHttpServer();
     const first = await request(server).get('/items').expect(200);
