@@ -146,7 +146,7 @@ describe('SentinelCacheModule', () => {
   });
 
   it('runs mset/mget/mdel through the store, each entry with its own ttl', async () => {
-    await consumers.cacheManager.mset([
+    await consumers.cacheManager.mset<unknown>([
       { key: 'm1', value: 'one', ttl: 10_000 },
       { key: 'm2', value: { two: 2 }, ttl: 0 },
       { key: 'm3', value: 3 },
