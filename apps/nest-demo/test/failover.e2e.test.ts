@@ -38,9 +38,11 @@ describe('nest-demo across a failover', () => {
       const to = await switched;
       const atSwitch = stream.record.hits.length;
       await stream.until(atSwitch + 30);
-      const { hits, statuses, failures } = await stream.stop();
+      const { hits, statuses, failures, spans } = await stream.stop();
 
       expect(`${to.host}:${to.port}`).not.toBe(`${before.host}:${before.port}`);
+      // Some hits were in flight across the switch: the stream really straddled the failover.
+      expect(spans.some(({ start, end }) => start < to.at && end > to.at)).toBe(true);
       expect(failures).toEqual([]);
       expect(statuses.filter((s) => s >= 500)).toEqual([]);
       // Every acknowledged hit counted exactly once, before and after the switch.

@@ -9,6 +9,8 @@ export interface StreamRecord {
   statuses: number[];
   /** Requests that got no HTTP answer at all. */
   failures: string[];
+  /** When each counted hit was sent and answered (ms since epoch). */
+  spans: { start: number; end: number }[];
 }
 
 /**
@@ -16,7 +18,7 @@ export interface StreamRecord {
  * answers, until `stop()`. `until(n)` polls until at least `n` hits were counted.
  */
 export function startRequestStream(url: string, workers = 3) {
-  const record: StreamRecord = { hits: [], statuses: [], failures: [] };
+  const record: StreamRecord = { hits: [], statuses: [], failures: [], spans: [] };
   let running = true;
   const send = async (req: request.Test) => {
     try {
@@ -30,8 +32,12 @@ export function startRequestStream(url: string, workers = 3) {
   };
   const loop = async () => {
     while (running) {
+      const start = Date.now();
       const hit = await send(request(url).post('/counter/hit'));
-      if (hit?.status === 200) record.hits.push(hit.body.hits as number);
+      if (hit?.status === 200) {
+        record.hits.push(hit.body.hits as number);
+        record.spans.push({ start, end: Date.now() });
+      }
       await send(request(url).get('/catalog'));
     }
   };
