@@ -22,9 +22,9 @@ export interface CacheBenchResult {
 }
 
 export interface CacheBenchOptions {
-  /** Interleaved rounds; each runs every (subject, op) pair once. Default 10. */
+  /** Interleaved rounds; each runs every (subject, op) pair once. Default 20. */
   rounds?: number;
-  /** Milliseconds each phase runs. Default 1000 ms. */
+  /** Milliseconds each phase runs. Default 500 ms. */
   phaseMs?: number;
   /** Requests in flight at once. Default 50. */
   concurrency?: number;
@@ -81,7 +81,7 @@ const median = (values: number[]): number => {
  * on a shared machine hits both alike.
  */
 export async function runCacheBench(options: CacheBenchOptions = {}): Promise<CacheBenchResult> {
-  const { rounds = 10, phaseMs = 1000, concurrency = 50 } = options;
+  const { rounds = 20, phaseMs = 500, concurrency = 50 } = options;
   const topo = await startTopology({ replicas: 1, sentinels: 3 });
   const cache = createCache({ location: topo.location, keyPrefix: 'bench', options: { readFrom: 'master' } });
   try {

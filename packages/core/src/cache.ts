@@ -41,6 +41,8 @@ return false`;
 const SCAN_COUNT = 1000;
 const DELETE_BATCH = 500;
 
+const NO_FLAGS: SetFlags = Object.freeze({});
+
 type SetFlags = VersionOpts & {
   /** Only set when the key does not exist (SET NX). */
   nx?: boolean;
@@ -115,21 +117,22 @@ export class Cache {
 
   /** The Redis key of `key` at `version` (default: the cache's version). */
   makeKey(key: string, version?: number): string {
-    return this.keyFunction(key, this.keyPrefix, version ?? this.version);
+    if (this.customKeyFunction) return this.keyFunction(key, this.keyPrefix, version ?? this.version);
+    return `${this.keyPrefix}:${version ?? this.version}:${key}`;
   }
 
   /** The value of `key`, or `defaultValue` when there is none. */
-  get<T = unknown>(key: string, defaultValue?: T, opts: VersionOpts = {}): Promise<T | undefined> {
+  get<T = unknown>(key: string, defaultValue?: T, opts?: VersionOpts): Promise<T | undefined> {
     const decode = (stored: Buffer | null): T | undefined =>
       stored === null ? defaultValue : (this.codec.decode(key, stored) as T);
-    return this.run('GET', null, () => this.reader().getBuffer(this.makeKey(key, opts.version)), decode);
+    return this.run('GET', null, () => this.reader().getBuffer(this.makeKey(key, opts?.version)), decode);
   }
 
   /**
    * Stores `value` for `timeout` seconds (default: the cache's; `null` = forever; `0` or negative
    * deletes the key, as Django does). True when stored; false when `nx`/`xx` prevented it.
    */
-  set(key: string, value: unknown, timeout?: number | null, opts: SetFlags = {}): Promise<boolean> {
+  set(key: string, value: unknown, timeout?: number | null, opts: SetFlags = NO_FLAGS): Promise<boolean> {
     let redisKey: string;
     let encoded: string | Buffer;
     let ms: number | null;

@@ -41,7 +41,8 @@ export class ValueCodec {
     if (stored.length > 0 && stored.length <= 20 && INTEGER_TEXT.test(stored.toString('latin1'))) {
       return Number(stored.toString('latin1'));
     }
-    const plain = this.compressor.decompress(stored) ?? stored;
+    const plain =
+      this.compressor === noneCompressor ? stored : (this.compressor.decompress(stored) ?? stored);
     try {
       return this.serializer.loads(plain);
     } catch (error) {
