@@ -71,10 +71,10 @@ export class SentinelHealthIndicator {
   private async check(alias: string, minReplicas: number): Promise<SentinelHealthDetails> {
     const connector = this.caches.registry.connector(alias);
     const roleReply = connector.master().call('ROLE') as Promise<unknown[]>;
-    const admin = connector.location.kind === 'sentinel' ? connector.sentinels() : undefined;
-    if (admin === undefined) {
+    const { location } = connector;
+    if (location.kind !== 'sentinel') {
       const role = String((await roleReply)[0]);
-      const address = `${connector.location.kind === 'standalone' && 'host' in connector.location ? `${connector.location.host}:${connector.location.port}` : 'socket'}`;
+      const address = 'host' in location ? `${location.host}:${location.port}` : location.path;
       const details: SentinelHealthDetails = {
         status: role === 'master' ? 'up' : 'down',
         alias,
@@ -83,6 +83,7 @@ export class SentinelHealthIndicator {
       if (role !== 'master') details.reason = `the server answers ROLE with "${role}", not "master"`;
       return details;
     }
+    const admin = connector.sentinels();
     const [reply, address, replicas, quorum] = await Promise.all([
       roleReply,
       admin.masterAddress(),
