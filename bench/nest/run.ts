@@ -15,10 +15,16 @@ import { startTopology } from '../../packages/testkit/src/index.js';
 type Op = 'get' | 'set';
 type Run = (key: string) => Promise<unknown>;
 
-/** A thing measured: how it gets and sets one key, and whether it is a store peer or a diagnostic layer. */
+/**
+ * What a row is: our store, a peer store (the ratio goals are against these), or a layer below ours
+ * measured to show where the time goes.
+ */
+export type SubjectKind = 'ours' | 'store' | 'layer';
+
+/** A thing measured: how it gets and sets one key, and what kind of row it is. */
 interface Subject {
   name: string;
-  kind: 'store' | 'layer';
+  kind: SubjectKind;
   ops: Record<Op, Run>;
 }
 
@@ -30,7 +36,7 @@ interface Phase {
 
 export interface NestBenchRow {
   subject: string;
-  kind: 'store' | 'layer';
+  kind: SubjectKind;
   get: number;
   set: number;
   /** Ours ÷ this subject (≥ 1 means KeyvSentinelStore is at least as fast). */
@@ -117,7 +123,7 @@ export async function runNestBench(options: NestBenchOptions = {}): Promise<Nest
   const keyvRedis = new KeyvRedis(url);
   try {
     const subjects: Subject[] = [
-      { name: OURS, kind: 'store', ops: viaCacheManager(createCacheManager(cache), 'ours') },
+      { name: OURS, kind: 'ours', ops: viaCacheManager(createCacheManager(cache), 'ours') },
       {
         name: 'CACHE_MANAGER → keyv-anyredis (ioredis 6)',
         kind: 'store',
