@@ -1,5 +1,11 @@
 import 'reflect-metadata';
-import { CACHE_MANAGER, CacheInterceptor, CacheKey, CacheTTL } from '@nestjs/cache-manager';
+import {
+  CACHE_MANAGER,
+  CacheInterceptor,
+  CacheKey,
+  CacheTTL,
+  Cache as NestCache,
+} from '@nestjs/cache-manager';
 import {
   Controller,
   Get,
@@ -212,6 +218,10 @@ describe('SentinelCacheModule', () => {
 
   it('resolves token getters through the module', () => {
     expect(app.get(getCacheToken('hp'))).toBe(consumers.hp);
+  });
+
+  it("also provides @nestjs/cache-manager's Cache class token, as its CacheModule does", () => {
+    expect(app.get(NestCache)).toBe(consumers.cacheManager);
   });
 
   it('reports health: master role, replicas online and quorum', async () => {
