@@ -22,6 +22,8 @@ function start(app: App, env: NodeJS.ProcessEnv): ChildProcess {
     cwd: `${root}${app.dir}`,
     env: { ...process.env, ...env, PORT: String(app.port) },
     stdio: ['ignore', 'inherit', 'inherit'],
+    // Its own process group, so stopping it reaches the app under pnpm and tsx, and only that.
+    detached: true,
   });
   child.once('exit', (code, signal) => {
     if (!stopping) console.error(`${app.name} exited (${signal ?? `code ${code}`}); stopping the demo.`);
@@ -44,7 +46,7 @@ async function shutdown(code: number): Promise<never> {
             const child = app.child;
             if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
             child.once('exit', () => resolve());
-            child.kill('SIGTERM');
+            if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
           }),
       ),
     );
