@@ -1,13 +1,18 @@
 import type { Socket } from 'node:net';
-import type { Redis } from 'ioredis';
+import type { Command, Redis } from 'ioredis';
 
 /**
  * The few ioredis internals the connector steers, kept in this one file: the pending reconnect timer
- * (to cut a wait short when a sentinel names the new master), the socket (to drop one that hangs)
- * and `flushQueue` (to fail queued commands with a typed error).
+ * (to cut a wait short when a sentinel names the new master), the socket (to drop one that hangs),
+ * `flushQueue` and the offline queue (to fail queued commands with a typed error).
  */
 interface Internals {
   status: string;
+  offlineQueue: {
+    length: number;
+    peekAt(i: number): { command: Command } | undefined;
+    remove(i: number, n: number): void;
+  };
   stream?: Socket;
   reconnectTimeout: NodeJS.Timeout | null;
   flushQueue(error: Error): void;
@@ -55,6 +60,23 @@ export function reconnectNow(client: Redis, delay: ReconnectDelay): void {
   if (inner.stream !== undefined && !inner.stream.destroyed) {
     delay.skipNext();
     inner.stream.destroy();
+  }
+}
+
+/**
+ * Fails the commands waiting in the client's offline queue that `expired` selects, with `error`;
+ * the others keep their place.
+ */
+export function failWaiting(client: Redis, expired: (command: Command) => boolean, error: Error): void {
+  const queue = internals(client).offlineQueue;
+  for (let i = 0; i < queue.length; ) {
+    const item = queue.peekAt(i);
+    if (item !== undefined && expired(item.command)) {
+      queue.remove(i, 1);
+      item.command.reject(error);
+    } else {
+      i++;
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ConnectionOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
-import { failQueued, onRoleMismatch, ReconnectDelay, reconnectNow } from './client-control.js';
+import { failQueued, failWaiting, onRoleMismatch, ReconnectDelay, reconnectNow } from './client-control.js';
 import { parseSentinelFailure, sentinelRoundError, translateNodeError } from './connection-errors.js';
 import { connectorKey } from './connector-key.js';
 import {
@@ -18,7 +18,7 @@ import {
   NotSentinelLocationError,
   SentinelKitError,
 } from './errors.js';
-import { FailoverGuard } from './failover-guard.js';
+import { FailoverGuard, firstSentAt } from './failover-guard.js';
 import { type Location, parseLocation } from './location.js';
 import { MasterWatch } from './master-watch.js';
 import { chooseReader } from './read-policy.js';
@@ -60,6 +60,8 @@ const keyOf = (a: NodeAddress): string => `${a.host}:${a.port}`;
 interface Tracked {
   role: Role;
   client: Redis;
+  /** In front of the client's `sendCommand`: typed rejections, send times, failover holds (master). */
+  guard: FailoverGuard;
   delay: ReconnectDelay;
   /** The node the client's last resolution named, in the address space after `natMap`. */
   resolved: NodeAddress | undefined;
@@ -69,6 +71,8 @@ interface Tracked {
   attempts: Map<string, NonNullable<ReturnType<typeof parseSentinelFailure>>>;
   queueTimer: NodeJS.Timeout | undefined;
   lastError: Error | undefined;
+  /** Bounds the handshake (AUTH, SELECT, role check) on a socket that connected; see `track`. */
+  handshakeTimer: NodeJS.Timeout | undefined;
   /** Since when (ms since epoch) every node the sentinels named answered in the wrong role. */
   wrongRoleSince: number | undefined;
 }
@@ -91,7 +95,6 @@ export class Connector extends EventEmitter<ConnectorEvents> {
   private readonly logger: ConnectorLogger | undefined;
   private readonly masterTracked: Tracked;
   private replicaTracked: Tracked | undefined;
-  private readonly guard: FailoverGuard;
   private readonly watch: MasterWatch | undefined;
   /** The admin the watch asks; also re-asks the sentinels when ioredis gave up on all of them. */
   private readonly watchAdmin: SentinelAdmin | undefined;
@@ -120,12 +123,6 @@ export class Connector extends EventEmitter<ConnectorEvents> {
     };
     this.readFrom = this.settings.readFrom;
     this.masterTracked = this.open('master');
-    this.guard = new FailoverGuard(
-      this.masterTracked.client,
-      this.settings.failoverHoldTimeout,
-      (error) => this.translate(this.masterTracked, error),
-      () => this.log('debug', 'failover hold timed out; writes go to the master the sentinels name'),
-    );
     if (this.location.kind === 'sentinel') {
       this.watchAdmin = new SentinelAdmin(this.adminOptions(this.location));
       this.watch = new MasterWatch(this.watchAdmin, this.settings.masterCheckInterval, {
@@ -136,6 +133,11 @@ export class Connector extends EventEmitter<ConnectorEvents> {
       });
       this.watch.start();
     }
+  }
+
+  /** Holds the master client's commands while a failover is open. */
+  private get guard(): FailoverGuard {
+    return this.masterTracked.guard;
   }
 
   /** The client for writes: the same `Redis` for the connector's whole life, always on the current master. */
@@ -168,6 +170,7 @@ export class Connector extends EventEmitter<ConnectorEvents> {
     for (const tracked of [this.masterTracked, this.replicaTracked]) {
       if (tracked === undefined) continue;
       clearTimeout(tracked.queueTimer);
+      clearTimeout(tracked.handshakeTimer);
       tracked.client.disconnect();
     }
     await Promise.all([this.watch?.close(), this.admin?.close()]);
@@ -190,6 +193,7 @@ export class Connector extends EventEmitter<ConnectorEvents> {
     const tracked: Tracked = {
       role,
       client: undefined as unknown as Redis,
+      guard: undefined as unknown as FailoverGuard,
       delay,
       resolved: undefined,
       connectedTo: undefined,
@@ -197,8 +201,15 @@ export class Connector extends EventEmitter<ConnectorEvents> {
       queueTimer: undefined,
       lastError: undefined,
       wrongRoleSince: undefined,
+      handshakeTimer: undefined,
     };
     tracked.client = new Redis(this.clientOptions(tracked));
+    tracked.guard = new FailoverGuard(
+      tracked.client,
+      this.settings.failoverHoldTimeout,
+      (error) => this.translate(tracked, error),
+      () => this.log('debug', 'failover hold timed out; writes go to the master the sentinels name'),
+    );
     this.track(tracked);
     return tracked;
   }
@@ -267,7 +278,16 @@ export class Connector extends EventEmitter<ConnectorEvents> {
     if (this.location.kind === 'sentinel' && tracked.role === 'master') {
       onRoleMismatch(client, () => this.onWrongRole(tracked));
     }
+    // ioredis's connectTimeout stops at the TCP connect; a paused (SIGSTOP) node accepts the
+    // connection in the kernel and then never answers the handshake, which would hang the client.
+    client.on('connect', () => {
+      clearTimeout(tracked.handshakeTimer);
+      tracked.handshakeTimer = setTimeout(() => {
+        if (client.status === 'connect') reconnectNow(client, tracked.delay);
+      }, this.settings.socketConnectTimeout);
+    });
     client.on('ready', () => {
+      clearTimeout(tracked.handshakeTimer);
       tracked.attempts.clear();
       tracked.wrongRoleSince = undefined;
       tracked.connectedTo = this.location.kind === 'sentinel' ? tracked.resolved : undefined;
@@ -277,6 +297,7 @@ export class Connector extends EventEmitter<ConnectorEvents> {
       if (tracked.role === 'master') this.lastReported = undefined;
     });
     client.on('close', () => {
+      clearTimeout(tracked.handshakeTimer);
       tracked.connectedTo = undefined;
       this.armQueueTimer(tracked);
     });
@@ -358,19 +379,24 @@ export class Connector extends EventEmitter<ConnectorEvents> {
       : { host: location.host, port: location.port };
   }
 
-  /** While a client cannot reach its node, its queued commands fail every `queueTimeout` ms. */
+  /**
+   * While a client cannot reach its node, a command that has waited `queueTimeout` ms fails; checked
+   * four times per `queueTimeout`, so a command waits between 1 and 1.25 times that.
+   */
   private armQueueTimer(tracked: Tracked): void {
     if (tracked.queueTimer !== undefined || this.closed) return;
     const waitedMs = this.settings.queueTimeout;
     tracked.queueTimer = setTimeout(() => {
       tracked.queueTimer = undefined;
       if (this.closed || tracked.client.status === 'ready') return;
-      failQueued(
+      const cutoff = Date.now() - waitedMs;
+      failWaiting(
         tracked.client,
+        (command) => (firstSentAt(command) ?? 0) <= cutoff,
         new NodeUnavailableError(tracked.role, waitedMs, { alias: this.alias, cause: tracked.lastError }),
       );
       this.armQueueTimer(tracked);
-    }, waitedMs);
+    }, waitedMs / 4);
   }
 
   private onSentinelEvent(event: SentinelEvent): void {
@@ -423,7 +449,11 @@ export class Connector extends EventEmitter<ConnectorEvents> {
   private onReplicas(healthy: NodeAddress[]): void {
     const previous = this.healthyReplicas;
     this.healthyReplicas = healthy;
-    const replica = this.replicaTracked?.connectedTo;
+    // A replica client still in its handshake counts as on the node it resolved: right after a
+    // switch the sentinels list a paused old master as a fresh, unflagged replica for a moment.
+    const tracked = this.replicaTracked;
+    const replica =
+      tracked?.connectedTo ?? (tracked?.client.status === 'connect' ? tracked.resolved : undefined);
     if (replica !== undefined && !healthy.some((r) => same(r, replica))) this.moveReplica();
     const changed =
       previous === undefined ||

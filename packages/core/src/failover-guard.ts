@@ -14,7 +14,12 @@ interface ClientInternals {
   sendCommand: Send;
 }
 
-const TRANSLATED = Symbol('sentinel-kit.translated');
+const FIRST_SENT = Symbol('sentinel-kit.firstSent');
+
+/** When (ms since epoch) the command was first given to a guarded client; ioredis may resend it later. */
+export function firstSentAt(command: Command): number | undefined {
+  return (command as Command & { [FIRST_SENT]?: number })[FIRST_SENT];
+}
 
 /**
  * Sits in front of one ioredis client's `sendCommand`, so `master()` stays a real `Redis` while
@@ -24,7 +29,8 @@ const TRANSLATED = Symbol('sentinel-kit.translated');
  *   `+promoted-slave`) commands are held here, because the old master keeps acknowledging writes
  *   that are thrown away once it is demoted; `release()` sends them on, in order, to wherever the
  *   client is connected by then (ioredis's own offline queue takes them while it reconnects);
- * - every command's rejection goes through `translate`, so callers see typed errors.
+ * - every command's rejection goes through `translate`, so callers see typed errors, and every
+ *   command is stamped with when it was first sent (`firstSentAt`), so a wait can be bounded.
  *
  * The connection handshake (AUTH, SELECT, the INFO role check) is never held: it is what lets the
  * client reach the new master.
@@ -80,9 +86,9 @@ export class FailoverGuard {
 
   /** ioredis may send one command several times (offline queue, resend after reconnect): wrap once. */
   private translateRejections(command: Command): void {
-    const marked = command as Command & { [TRANSLATED]?: true };
-    if (marked[TRANSLATED]) return;
-    marked[TRANSLATED] = true;
+    const marked = command as Command & { [FIRST_SENT]?: number };
+    if (marked[FIRST_SENT] !== undefined) return;
+    marked[FIRST_SENT] = Date.now();
     const reject = command.reject;
     command.reject = (error: Error) => reject(this.translate(error));
   }

@@ -18,6 +18,7 @@ import {
   type Connector,
   connectorKey,
   createConnector,
+  NodeUnavailableError,
   NoReplicasError,
   NotSentinelLocationError,
   UnknownMasterError,
@@ -226,6 +227,11 @@ describe('createConnector on a one-server location', () => {
     await server?.stop();
   });
 
+  const signal = (name: NodeJS.Signals): void => {
+    if (server.pid === undefined) throw new Error('the standalone server has no pid');
+    process.kill(server.pid, name);
+  };
+
   it('master() and replica() are the one server; sentinels() is a typed error', async () => {
     const c = createConnector({ location: server.location, password: PASSWORD, alias: 'one' });
     opened.push(c);
@@ -233,6 +239,35 @@ describe('createConnector on a one-server location', () => {
     expect(c.replica()).toBe(c.master());
     expect(await c.replica().get('connector:standalone')).toBe('v');
     expect(() => c.sentinels()).toThrow(NotSentinelLocationError);
+  });
+
+  it('a server that accepts the socket but never answers (SIGSTOP) is left after socketConnectTimeout', async () => {
+    signal('SIGSTOP');
+    try {
+      const c = createConnector({
+        location: server.location,
+        password: PASSWORD,
+        alias: 'paused',
+        socketConnectTimeout: 200,
+        queueTimeout: 1000,
+      });
+      opened.push(c);
+      let reconnects = 0;
+      c.master().on('reconnecting', () => {
+        reconnects++;
+      });
+      const error = await c
+        .master()
+        .get('connector:standalone')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NodeUnavailableError);
+      expect(error).toMatchObject({ code: 'ERR_NODE_UNAVAILABLE', alias: 'paused', role: 'master' });
+      expect(reconnects).toBeGreaterThanOrEqual(2);
+      signal('SIGCONT');
+      expect(await c.master().get('connector:standalone')).toBe('v');
+    } finally {
+      signal('SIGCONT');
+    }
   });
 });
 
