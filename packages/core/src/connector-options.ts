@@ -27,7 +27,10 @@ export interface ConnectorOptions {
   sentinelUsername?: string;
   /** Milliseconds to wait for one sentinel (connect and answer) before asking the next. Default 1000 ms. */
   sentinelTimeout?: number;
-  /** Milliseconds to wait for a data node's TCP/TLS connect. Default 5000 ms. */
+  /**
+   * Milliseconds to wait for a data node's TCP/TLS connect, and again for its handshake (AUTH,
+   * SELECT, role check), since a paused node accepts the socket but never answers. Default 5000 ms.
+   */
   socketConnectTimeout?: number;
   /** Milliseconds without any reply, while commands are pending, before a data socket is dropped and reopened. Default: none. */
   socketTimeout?: number;
@@ -52,8 +55,9 @@ export interface ConnectorOptions {
   /** Longest delay, in milliseconds, between two reconnect attempts to a data node. Default 200 ms. */
   maxReconnectDelay?: number;
   /**
-   * Milliseconds queued commands wait for an unreachable master (or replica, for `readFrom:
-   * 'replica'`) before they fail with `NodeUnavailableError`. Default 15000 ms.
+   * Milliseconds a queued command waits for an unreachable master (or replica, for `readFrom:
+   * 'replica'`) before it fails with `NodeUnavailableError`; checked four times per period, so the
+   * wait is 1 to 1.25 times this. Default 15000 ms.
    */
   queueTimeout?: number;
 }
