@@ -1,7 +1,7 @@
-import { type Connector, createConnector, type FailoverEvent } from '../src/index.js';
 import { pollUntil, type RedisNode, startTopology, type Topology } from '@sentinel-kit/testkit';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Connector, createConnector, type FailoverEvent } from '../src/index.js';
 import { lostWrites, Workload } from './connector-workload.js';
 
 const PASSWORD = 'failover-pw';
@@ -80,7 +80,11 @@ async function survive(trigger: (t: Topology) => Promise<RedisNode>): Promise<{
   expect(newMaster.port).not.toBe(old.port);
   expect(await portOf(c.master())).toBe(newMaster.port);
   expect(await lostWrites(workload, t.client(newMaster))).toEqual([]);
-  expect(events.map((e) => e.to.port)).toContain(newMaster.port);
+  expect(events).toContainEqual({
+    masterName: t.masterName,
+    from: { host: old.host, port: old.port },
+    to: { host: newMaster.host, port: newMaster.port },
+  });
 
   const replica = await pollUntil(
     async () => {
