@@ -151,6 +151,8 @@ export class Connector extends EventEmitter<ConnectorEvents> {
    */
   replica(readFrom: ReadFrom = this.readFrom): Redis {
     if (readFrom === 'master' || this.location.kind !== 'sentinel') return this.masterTracked.client;
+    // After close() the master's ended client answers "Connection is closed"; never open a new socket.
+    if (this.closed && this.replicaTracked === undefined) return this.masterTracked.client;
     this.replicaTracked ??= this.open('replica');
     return chooseReader(readFrom, this.masterTracked.client, this.replicaTracked.client);
   }

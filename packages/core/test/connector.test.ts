@@ -167,6 +167,14 @@ describe('createConnector on a sentinel location', () => {
     }
   });
 
+  it('replica() after close() opens nothing and commands fail at once', async () => {
+    const c = connect();
+    await c.close();
+    const reader = c.replica();
+    expect(reader).toBe(c.master());
+    await expect(reader.get('x')).rejects.toThrow(/Connection is closed/);
+  });
+
   it('close() leaves nothing running: a process that creates and closes a connector exits by itself', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'connector-exit-'));
     try {
