@@ -8,6 +8,8 @@ interface Phase {
   subject: 'Cache' | 'raw ioredis';
   op: 'get' | 'set';
   opsPerSec: number;
+  /** Client-process CPU (user + system) per operation, in microseconds: immune to other processes. */
+  cpuUsPerOp: number;
   round: number;
 }
 
@@ -17,7 +19,17 @@ export interface CacheBenchResult {
    * Per operation: median ops/s of each subject over the rounds, and the median of the per-round
    * ratios Cache/raw (each round's two phases run back to back, so drift hits both alike).
    */
-  medians: Record<'get' | 'set', { cache: number; raw: number; ratio: number }>;
+  medians: Record<
+    'get' | 'set',
+    {
+      cache: number;
+      raw: number;
+      ratio: number;
+      ratioIqr: [number, number];
+      /** Median client CPU µs per operation. */
+      cpuUs: { cache: number; raw: number };
+    }
+  >;
   phases: Phase[];
 }
 
@@ -52,8 +64,12 @@ function ops(cache: Cache, raw: Redis): Record<Phase['subject'], Record<Phase['o
   };
 }
 
-/** Runs `op` from `concurrency` loops for `ms` milliseconds; returns completed ops per second. */
-async function phase(op: Op, concurrency: number, ms: number): Promise<number> {
+/** Runs `op` from `concurrency` loops for `ms` milliseconds; returns ops per second and CPU µs per op. */
+async function phase(
+  op: Op,
+  concurrency: number,
+  ms: number,
+): Promise<{ opsPerSec: number; cpuUsPerOp: number }> {
   let done = 0;
   const deadline = performance.now() + ms;
   const loop = async (worker: number) => {
@@ -63,8 +79,13 @@ async function phase(op: Op, concurrency: number, ms: number): Promise<number> {
     }
   };
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: concurrency }, (_, w) => loop(w)));
-  return (done * 1000) / (performance.now() - started);
+  const used = process.cpuUsage(cpu);
+  return {
+    opsPerSec: (done * 1000) / (performance.now() - started),
+    cpuUsPerOp: (used.user + used.system) / done,
+  };
 }
 
 const median = (values: number[]): number => {
@@ -98,17 +119,15 @@ export async function runCacheBench(options: CacheBenchOptions = {}): Promise<Ca
       const order: Phase['subject'][] = round % 2 === 0 ? ['Cache', 'raw ioredis'] : ['raw ioredis', 'Cache'];
       for (const op of ['get', 'set'] as const) {
         for (const subject of order) {
-          phases.push({
-            subject,
-            op,
-            round,
-            opsPerSec: await phase(subjects[subject][op], concurrency, phaseMs),
-          });
+          phases.push({ subject, op, round, ...(await phase(subjects[subject][op], concurrency, phaseMs)) });
         }
       }
     }
-    const of = (subject: Phase['subject'], op: Phase['op']) =>
-      median(phases.filter((p) => p.subject === subject && p.op === op).map((p) => p.opsPerSec));
+    const of = (
+      subject: Phase['subject'],
+      op: Phase['op'],
+      field: 'opsPerSec' | 'cpuUsPerOp' = 'opsPerSec',
+    ) => median(phases.filter((p) => p.subject === subject && p.op === op).map((p) => p[field]));
     const row = (op: Phase['op']) => {
       const ratios = Array.from({ length: rounds }, (_, round) => {
         const at = (subject: Phase['subject']) =>
@@ -116,7 +135,15 @@ export async function runCacheBench(options: CacheBenchOptions = {}): Promise<Ca
           Number.NaN;
         return at('Cache') / at('raw ioredis');
       });
-      return { cache: of('Cache', op), raw: of('raw ioredis', op), ratio: median(ratios) };
+      const sorted = [...ratios].sort((a, b) => a - b);
+      const quartile = (q: number) => sorted[Math.floor(q * (sorted.length - 1))] as number;
+      return {
+        cache: of('Cache', op),
+        raw: of('raw ioredis', op),
+        ratio: median(ratios),
+        ratioIqr: [quartile(0.25), quartile(0.75)] as [number, number],
+        cpuUs: { cache: of('Cache', op, 'cpuUsPerOp'), raw: of('raw ioredis', op, 'cpuUsPerOp') },
+      };
     };
     return {
       workload:
@@ -133,12 +160,16 @@ export async function runCacheBench(options: CacheBenchOptions = {}): Promise<Ca
 
 export function formatCacheTable(result: CacheBenchResult): string {
   const lines = [
-    '| op | Cache ops/s (median) | raw ioredis ops/s (median) | Cache/raw (median of per-round ratios) |',
-    '|---|---|---|---|',
+    '| op | Cache ops/s (median) | raw ioredis ops/s (median) | Cache/raw (median of per-round ratios) | per-round ratios, 25th–75th percentile | client CPU µs/op, Cache vs raw |',
+    '|---|---|---|---|---|---|',
   ];
   for (const op of ['get', 'set'] as const) {
-    const { cache, raw, ratio } = result.medians[op];
-    lines.push(`| ${op} | ${Math.round(cache)} | ${Math.round(raw)} | ${ratio.toFixed(3)} |`);
+    const { cache, raw, ratio, ratioIqr, cpuUs } = result.medians[op];
+    const [low, high] = ratioIqr;
+    lines.push(
+      `| ${op} | ${Math.round(cache)} | ${Math.round(raw)} | ${ratio.toFixed(3)} | ${low.toFixed(3)}–${high.toFixed(3)} | ` +
+        `${cpuUs.cache.toFixed(2)} vs ${cpuUs.raw.toFixed(2)} |`,
+    );
   }
   return lines.join('\n');
 }
