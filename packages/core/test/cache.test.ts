@@ -365,6 +365,36 @@ describe('keys, iterKeys, deletePattern, clear', () => {
   });
 });
 
+describe('custom key function', () => {
+  it('keyFunction shapes the Redis key; reverseKeyFunction gives user keys back; clear() uses its pattern', async () => {
+    const custom = createCaches({
+      c: {
+        location: topo.locationFor(0),
+        keyPrefix: `kf${k}`,
+        version: 3,
+        keyFunction: (key, prefix, version) => `${prefix}/v${version}/${key}`,
+        reverseKeyFunction: (redisKey, prefix, version) =>
+          redisKey.startsWith(`${prefix}/v${version}/`)
+            ? redisKey.slice(`${prefix}/v${version}/`.length)
+            : undefined,
+        options: { password: PASSWORD, readFrom: 'master' },
+      },
+    });
+    try {
+      const cache = custom.get('c');
+      await cache.setMany({ a: 1, b: 2 });
+      expect(await raw0.get(`kf${k}/v3/a`)).toBe('1');
+      expect((await cache.keys('*')).sort()).toEqual(['a', 'b']);
+      await raw0.set(`kf${k}:3:other`, 'keep');
+      await cache.clear();
+      expect(await raw0.exists(`kf${k}/v3/a`, `kf${k}/v3/b`)).toBe(0);
+      expect(await raw0.get(`kf${k}:3:other`)).toBe('keep');
+    } finally {
+      await custom.close();
+    }
+  });
+});
+
 describe('getOrSet', () => {
   it('runs the factory once for concurrent callers of one key and stores its value', async () => {
     let calls = 0;
