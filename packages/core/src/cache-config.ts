@@ -99,7 +99,7 @@ export interface CacheConfig {
    * key is handed back unchanged.
    */
   reverseKeyFunction?: (redisKey: string, keyPrefix: string, version: number) => string | undefined;
-  /** Django's `OPTIONS`. */
+  /** Django's `OPTIONS`. Default: `{}` (every option at its own default). */
   options?: CacheOptions;
 }
 

@@ -4,6 +4,7 @@ import {
   AuthenticationError,
   CacheCommandError,
   CacheConnectionError,
+  MasterDemotedError,
   NodeUnavailableError,
   SerializationError,
 } from '../src/errors.js';
@@ -20,6 +21,10 @@ describe('isConnectionFailure', () => {
     ['a READONLY reply', reply("READONLY You can't write against a read only replica.")],
     ['a LOADING reply', reply('LOADING Redis is loading the dataset in memory')],
     ['the connector giving up on the master', new NodeUnavailableError('master', 15000)],
+    [
+      'a master the sentinels name but that answers as a replica',
+      new MasterDemotedError('mymaster', undefined, 5000),
+    ],
   ])('counts %s', (_, error) => {
     expect(isConnectionFailure(error)).toBe(true);
   });
