@@ -10,17 +10,18 @@ interface Queued {
   reject: (error: unknown) => void;
 }
 
-/** Commands gathered before a flush that does not wait for the turn to end. */
+/** Commands gathered before a flush that does not wait for the loop iteration to end. */
 const MAX_BATCH = 512;
 
 /**
- * Sends the commands issued during one turn of the event loop as one ioredis pipeline (one socket
- * write, not a MULTI), in the order they were issued; each caller gets its own reply or error.
+ * Sends the commands issued during one iteration of the event loop as one ioredis pipeline (one
+ * socket write, not a MULTI), in the order they were issued; each caller gets its own reply or error.
  *
  * Why: ioredis writes every command to the socket on its own, node-redis 5 writes a tick's commands
  * at once; under concurrent requests those per-command writes were most of the gap between this
- * store and connect-redis on node-redis. The flush runs on `process.nextTick`, so a lone command
- * waits for nothing but the end of the current turn.
+ * store and connect-redis on node-redis. The flush runs on `setImmediate`, right after the loop's
+ * I/O callbacks: the requests that arrived together share one write (with `process.nextTick` each
+ * request's socket callback flushed alone), and a lone command waits only for that iteration's end.
  */
 export class CommandBatcher {
   private queue: Queued[] = [];
@@ -35,7 +36,7 @@ export class CommandBatcher {
         this.flush();
       } else if (!this.scheduled) {
         this.scheduled = true;
-        process.nextTick(this.onTick);
+        setImmediate(this.onTick);
       }
     });
   }

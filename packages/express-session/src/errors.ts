@@ -25,7 +25,7 @@ export class SessionStoreError extends SentinelKitError {
   readonly operation: string;
 
   constructor(operation: string, cause: unknown, options: { alias?: string } = {}) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = (cause instanceof Error ? cause.message : String(cause)).replace(/\.$/, '');
     const where = options.alias === undefined ? '' : ` (cache "${options.alias}")`;
     super(
       'ERR_SESSION_STORE',

@@ -9,7 +9,7 @@ export type IoredisLike = PipelineClient;
 /** Options of {@link NodeRedisShim}. */
 export interface NodeRedisShimOptions {
   /**
-   * Send the commands of one event-loop turn as one pipeline (see `CommandBatcher`); off sends
+   * Send the commands of one event-loop iteration as one pipeline (see `CommandBatcher`); off sends
    * each command on its own. Default: true.
    */
   batch?: boolean;
@@ -58,8 +58,8 @@ function expirationArgs(expiration: SetExpiration): (string | number)[] {
 /**
  * Gives an ioredis client the node-redis 5 method names and reply shapes that connect-redis 9
  * calls (connect-redis 9 dropped ioredis support; 10 needs Node 22). It only translates: every
- * call goes to the wrapped client (a turn's calls as one pipeline), so that client's failover
- * handling applies unchanged.
+ * call goes to the wrapped client (an event-loop iteration's calls as one pipeline), so that
+ * client's failover handling applies unchanged.
  * It has no `masters` property on purpose: connect-redis takes a client that has one for a cluster.
  */
 export class NodeRedisShim implements NodeRedisClientLike {

@@ -174,7 +174,7 @@ describe('NodeRedisShim batching', () => {
     return { client, counts };
   }
 
-  it('sends the commands of one turn as one pipeline, in order, each caller getting its own reply', async () => {
+  it('sends the commands of one event-loop iteration as one pipeline, in order, each caller getting its own reply', async () => {
     const { client, counts } = countingClient();
     const batched = new NodeRedisShim(client);
     const k = key('order');
