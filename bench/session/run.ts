@@ -6,13 +6,13 @@ import { SESSION_SUBJECTS, type SessionSubject } from './subjects.js';
 
 /** Knobs of {@link runSessionBench}. */
 export interface SessionBenchOptions {
-  /** Seconds each store is loaded per round (after a 1 s warm-up). Default 8 s. */
+  /** Seconds each store is loaded per round (after a 1 s warm-up). Default 6 s. */
   durationSec?: number;
   /** Concurrent HTTP connections. Default 32. */
   connections?: number;
   /** Logged-in sessions the requests rotate over. Default 200. */
   sessions?: number;
-  /** Rounds; each round runs every store once, the order rotated so none always goes first. Default 2. */
+  /** Rounds; each round runs every store once, the order rotated so none always goes first. Default 3. */
   rounds?: number;
 }
 
@@ -68,10 +68,10 @@ async function load(subject: SessionSubject, options: Required<SessionBenchOptio
  */
 export async function runSessionBench(options: SessionBenchOptions = {}): Promise<SessionBenchResult> {
   const settings: Required<SessionBenchOptions> = {
-    durationSec: options.durationSec ?? 8,
+    durationSec: options.durationSec ?? 6,
     connections: options.connections ?? 32,
     sessions: options.sessions ?? 200,
-    rounds: options.rounds ?? 2,
+    rounds: options.rounds ?? 3,
   };
   const topo = await startTopology({ replicas: 1, sentinels: 3, password: 'bench-pw' });
   const subjects: SessionSubject[] = [];
