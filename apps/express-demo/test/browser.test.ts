@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Caches, createCaches } from '@sentinel-kit/core';
@@ -26,6 +27,11 @@ let browser: Browser;
 let baseUrl: string;
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: run "bash scripts/setup.sh --test" (or apt-get install -y chromium).`,
+    );
+  }
   topo = await startTopology({ replicas: 1, sentinels: 3, password: 'browser-demo' });
   caches = createCaches({
     default: { location: topo.location, keyPrefix: 'dj', options: { password: topo.password } },
