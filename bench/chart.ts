@@ -36,8 +36,8 @@ const logScale = (ms: number, capMs: number, width: number) =>
 export function renderChart(resume: ResumeBar[], ratios: RatioBar[], capMs: number): string {
   const width = 920;
   const barHeight = 16;
-  const labelWidth = 330;
-  const plotWidth = width - labelWidth - 150;
+  const labelWidth = 300;
+  const plotWidth = width - labelWidth - 260;
   const clients = [...new Set(resume.map((r) => r.client))];
   const parts: string[] = [];
   let y = 30;

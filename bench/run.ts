@@ -65,6 +65,11 @@ function replaceBlock(text: string, name: string, body: string): string {
 }
 
 async function main(): Promise<void> {
+  // About one failover run in ten, ioredis rejects a command nobody awaits when a socket closes
+  // (origin not yet found; see RESULTS.md). Report it instead of losing the whole run to it.
+  process.on('unhandledRejection', (reason) => {
+    console.warn(`warning: a promise rejected with no handler: ${String(reason)}`);
+  });
   const wanted = process.argv.slice(2).filter((a) => a !== '--');
   const runs = (name: string) => wanted.length === 0 || wanted.includes(name);
   let text = replaceBlock(readFileSync(resultsPath, 'utf8'), 'machine', machine());
@@ -95,8 +100,9 @@ async function main(): Promise<void> {
     const result = await runNestBench();
     text = replaceBlock(text, 'nest', `Workload: ${result.workload}\n\n${formatNestTable(result)}`);
     for (const row of result.rows.filter((r) => r.kind === 'store')) {
-      ratios.push({ label: `Keyv store get ÷ ${row.subject}`, ratio: row.ratioGet, goal: 1 });
-      ratios.push({ label: `Keyv store set ÷ ${row.subject}`, ratio: row.ratioSet, goal: 1 });
+      const peer = row.subject.replace(/^CACHE_MANAGER → /, '');
+      ratios.push({ label: `Keyv store get ÷ ${peer}`, ratio: row.ratioGet, goal: 1 });
+      ratios.push({ label: `Keyv store set ÷ ${peer}`, ratio: row.ratioSet, goal: 1 });
     }
   }
   if (runs('session')) {
