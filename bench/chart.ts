@@ -82,7 +82,8 @@ export function renderChart(resume: ResumeBar[], ratios: RatioBar[], capMs: numb
   }
   parts.push(`<line x1="${labelWidth}" x2="${labelWidth}" y1="${top - 4}" y2="${y}" stroke="#868e96"/>`);
   const height = y + 20;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" role="img">
+<title>sentinel-kit benchmarks: failover matrix and throughput ratios against the peers</title>
 <rect width="100%" height="100%" fill="#ffffff"/>
 ${parts.join('\n')}
 </svg>
