@@ -69,6 +69,8 @@ async function main(): Promise<void> {
     CACHES_HP_LOCATION: topology.locationFor(1),
     CACHES_HP_KEY_PREFIX: 'dj:bi',
     CACHES_HP_PASSWORD: password,
+    // As the nest-demo's embedded config: the hit counter reads its own writes.
+    CACHES_HP_READ_FROM: 'master',
   };
   const [nestPort, expressPort] = (await freePorts(2)) as [number, number];
   apps.push(
