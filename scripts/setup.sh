@@ -40,8 +40,8 @@ Without a local redis-server you can still run the topology with Docker: docker 
 fi
 
 if [ "$want_test_tools" = true ]; then
-  /usr/bin/python3 -c 'import django, django_redis, redis' 2>/dev/null \
-    || apt_install "" python3-django python3-django-redis python3-redis
+  /usr/bin/python3 -c 'import django, django_redis, redis, msgpack' 2>/dev/null \
+    || apt_install "" python3-django python3-django-redis python3-redis python3-msgpack
   command -v chromium >/dev/null || apt_install "" chromium
 fi
 

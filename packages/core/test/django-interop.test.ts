@@ -7,7 +7,8 @@ import { DjangoProcess } from './django/django-process.js';
 
 // Django 3.2 + django-redis 5.2 (SentinelClient) + redis-py 4.3 from Debian, against the same
 // sentinel topology and the reference CACHES layout: default = prefix dj on db 0, hp = prefix
-// dj:bi on db 1, JSON serializer; zipped adds the zlib compressor, gz upstream's gzip compressor.
+// dj:bi on db 1, JSON serializer; zipped adds the zlib compressor, gz upstream's gzip compressor,
+// mp swaps in the msgpack serializer.
 const PASSWORD = 'interop-pw';
 
 let topo: Topology;
@@ -24,6 +25,7 @@ beforeAll(async () => {
     hp: { location: topo.locationFor(1), keyPrefix: 'dj:bi', options },
     zipped: { location: topo.locationFor(0), keyPrefix: 'zip', options: { ...options, compressor: 'zlib' } },
     gz: { location: topo.locationFor(0), keyPrefix: 'gz', options: { ...options, compressor: 'gzip' } },
+    mp: { location: topo.locationFor(0), keyPrefix: 'mp', options: { ...options, serializer: 'msgpack' } },
   });
   raw0 = topo.client('master', { db: 0 });
   raw1 = topo.client('master', { db: 1 });
@@ -58,7 +60,7 @@ const values: [string, unknown][] = [
   ['a list', [1, 'two', 3.5, [4], { five: 5 }]],
 ];
 
-describe.each(['default', 'hp', 'zipped', 'gz'])('alias %s', (alias) => {
+describe.each(['default', 'hp', 'zipped', 'gz', 'mp'])('alias %s', (alias) => {
   it.each(values)('Node writes %s, Django reads it', async (_, value) => {
     const big = alias === 'zipped' || alias === 'gz';
     const stored =

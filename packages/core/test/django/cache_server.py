@@ -39,6 +39,7 @@ settings.configure(
         "hp": cache(1, "dj:bi"),
         "zipped": cache(0, "zip", COMPRESSOR="django_redis.compressors.zlib.ZlibCompressor"),
         "gz": cache(0, "gz", COMPRESSOR="gzip_compressor.GzipCompressor"),
+        "mp": cache(0, "mp", SERIALIZER="django_redis.serializers.msgpack.MSGPackSerializer"),
     },
 )
 django.setup()
