@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import type { Redis } from 'ioredis';
 import { type Cache, createCache } from '../../packages/core/src/index.js';
 import { startTopology } from '../../packages/testkit/src/index.js';
+import { closedLoop, median } from '../closed-loop.ts';
 
 /** One measured phase: one client, one operation, for a fixed time. */
 interface Phase {
@@ -64,38 +65,6 @@ function ops(cache: Cache, raw: Redis): Record<Phase['subject'], Record<Phase['o
   };
 }
 
-/** Runs `op` from `concurrency` loops for `ms` milliseconds; returns ops per second and CPU µs per op. */
-async function phase(
-  op: Op,
-  concurrency: number,
-  ms: number,
-): Promise<{ opsPerSec: number; cpuUsPerOp: number }> {
-  let done = 0;
-  const deadline = performance.now() + ms;
-  const loop = async (worker: number) => {
-    for (let i = worker; performance.now() < deadline; i += concurrency) {
-      await op(`k${i % KEYS}`);
-      done += 1;
-    }
-  };
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  await Promise.all(Array.from({ length: concurrency }, (_, w) => loop(w)));
-  const used = process.cpuUsage(cpu);
-  return {
-    opsPerSec: (done * 1000) / (performance.now() - started),
-    cpuUsPerOp: (used.user + used.system) / done,
-  };
-}
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
-
 /**
  * `Cache.get`/`Cache.set` against the raw ioredis client the cache itself uses (same socket, same
  * commands), 50 in flight, 100-byte values, the two subjects interleaved round by round so drift
@@ -111,15 +80,20 @@ export async function runCacheBench(options: CacheBenchOptions = {}): Promise<Ca
     for (let i = 0; i < KEYS; i++) await cache.set(`k${i}`, TEXT);
     // Warm-up: JIT both paths before measuring.
     for (const subject of Object.values(subjects)) {
-      await phase(subject.get, concurrency, 500);
-      await phase(subject.set, concurrency, 500);
+      await closedLoop(subject.get, { concurrency, ms: 500, keys: KEYS });
+      await closedLoop(subject.set, { concurrency, ms: 500, keys: KEYS });
     }
     const phases: Phase[] = [];
     for (let round = 0; round < rounds; round++) {
       const order: Phase['subject'][] = round % 2 === 0 ? ['Cache', 'raw ioredis'] : ['raw ioredis', 'Cache'];
       for (const op of ['get', 'set'] as const) {
         for (const subject of order) {
-          phases.push({ subject, op, round, ...(await phase(subjects[subject][op], concurrency, phaseMs)) });
+          phases.push({
+            subject,
+            op,
+            round,
+            ...(await closedLoop(subjects[subject][op], { concurrency, ms: phaseMs, keys: KEYS })),
+          });
         }
       }
     }

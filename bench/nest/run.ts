@@ -11,6 +11,7 @@ import { createCache as createSentinelCache } from '../../packages/core/src/inde
 // imported from its own file so the bench needs no Nest container or decorator transform.
 import { createCacheManager } from '../../packages/nestjs/src/create-cache-manager.js';
 import { startTopology } from '../../packages/testkit/src/index.js';
+import { closedLoop, median } from '../closed-loop.ts';
 
 type Op = 'get' | 'set';
 type Run = (key: string) => Promise<unknown>;
@@ -74,28 +75,6 @@ const viaCacheManager = (manager: CacheManager, tag: string): Record<Op, Run> =>
   get: (key) => manager.get(`${tag}:${key}`),
   set: (key) => manager.set(`${tag}:${key}`, TEXT, TTL_MS),
 });
-
-async function phase(run: Run, concurrency: number, ms: number): Promise<number> {
-  let done = 0;
-  const deadline = performance.now() + ms;
-  const loop = async (worker: number) => {
-    for (let i = worker; performance.now() < deadline; i += concurrency) {
-      await run(`k${i % KEYS}`);
-      done += 1;
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, (_, w) => loop(w)));
-  return (done * 1000) / (performance.now() - started);
-}
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 /**
  * `CACHE_MANAGER` get/set (cache-manager 7 on Keyv 5, as @nestjs/cache-manager builds it) through
@@ -177,8 +156,8 @@ export async function runNestBench(options: NestBenchOptions = {}): Promise<Nest
         await Promise.all(Array.from({ length: 50 }, (_, j) => subject.ops.set(`k${i + j}`)));
       }
       // Warm-up: JIT every path before measuring.
-      await phase(subject.ops.get, concurrency, 300);
-      await phase(subject.ops.set, concurrency, 300);
+      await closedLoop(subject.ops.get, { concurrency, ms: 300, keys: KEYS });
+      await closedLoop(subject.ops.set, { concurrency, ms: 300, keys: KEYS });
     }
     const phases: Phase[] = [];
     for (let round = 0; round < rounds; round++) {
@@ -189,7 +168,8 @@ export async function runNestBench(options: NestBenchOptions = {}): Promise<Nest
           phases.push({
             subject: subject.name,
             op,
-            opsPerSec: await phase(subject.ops[op], concurrency, phaseMs),
+            opsPerSec: (await closedLoop(subject.ops[op], { concurrency, ms: phaseMs, keys: KEYS }))
+              .opsPerSec,
           });
         }
       }

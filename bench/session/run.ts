@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { startTopology } from '@sentinel-kit/testkit';
 import autocannon from 'autocannon';
+import { median } from '../closed-loop.ts';
 import { startBenchApp } from './bench-app.js';
 import { SESSION_SUBJECTS, type SessionSubject } from './subjects.js';
 
@@ -35,8 +36,6 @@ export interface SessionBenchResult {
   /** Share of requests/s that `durability: { replicas: 1, timeout: 50 }` costs, 0..1. */
   durabilityCost: number;
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 async function load(subject: SessionSubject, options: Required<SessionBenchOptions>, seconds: number) {
   const app = await startBenchApp(subject.store, options.sessions);
