@@ -1,5 +1,4 @@
-import type { ConnectionOptions } from 'node:tls';
-import type { ConnectorLogger, ConnectorOptions, ReadFrom } from './connector-options.js';
+import type { ConnectorLogger, ConnectorOptions } from './connector-options.js';
 
 /**
  * Turns values into bytes and back, like a django-redis serializer (`dumps`/`loads`). `dumps` throws
@@ -29,31 +28,28 @@ export interface Compressor {
 export type KeyFunction = (key: string, keyPrefix: string, version: number) => string;
 
 /**
- * The `OPTIONS` of one `CACHES` entry. The connector's failover tuning (`failoverHoldTimeout`,
- * `masterCheckInterval`, `maxReconnectDelay`, `queueTimeout`, all in milliseconds) passes through
- * unchanged; see `ConnectorOptions` for their defaults.
+ * The `OPTIONS` of one `CACHES` entry. Credentials, timeouts (milliseconds), `readFrom`, `tls`,
+ * `natMap` and the failover tuning are the connector's options, passed through unchanged and
+ * documented once, in `ConnectorOptions`.
  */
 export interface CacheOptions
   extends Pick<
     ConnectorOptions,
-    'failoverHoldTimeout' | 'masterCheckInterval' | 'maxReconnectDelay' | 'queueTimeout'
+    | 'password'
+    | 'username'
+    | 'sentinelPassword'
+    | 'sentinelUsername'
+    | 'sentinelTimeout'
+    | 'socketConnectTimeout'
+    | 'socketTimeout'
+    | 'readFrom'
+    | 'tls'
+    | 'natMap'
+    | 'failoverHoldTimeout'
+    | 'masterCheckInterval'
+    | 'maxReconnectDelay'
+    | 'queueTimeout'
   > {
-  /** Password of the data nodes (a password in the location URL wins over none). Default: none. */
-  password?: string;
-  /** ACL user of the data nodes. Default: none (the `default` user). */
-  username?: string;
-  /** Password of the sentinels, separate from the data nodes'. Default: none. */
-  sentinelPassword?: string;
-  /** ACL user of the sentinels. Default: none. */
-  sentinelUsername?: string;
-  /** Milliseconds to wait for one sentinel's answer before asking the next. Default: 1000 ms. */
-  sentinelTimeout?: number;
-  /** Milliseconds to wait for a TCP connection to a data node. Default: the connector's. */
-  socketConnectTimeout?: number;
-  /** Milliseconds a command may wait for its reply. Default: no limit (the connector's). */
-  socketTimeout?: number;
-  /** Where reads go. Default: `'replicaPreferred'`. */
-  readFrom?: ReadFrom;
   /** How non-integer values become bytes. Default: `'json'` (django-redis's JSONSerializer format). */
   serializer?: 'json' | 'msgpack' | Serializer;
   /** How serialized bytes are shrunk. Default: `'none'`. */
@@ -74,10 +70,6 @@ export interface CacheOptions
    * `console` for the cache's warning; the connector logs nowhere unless given one.
    */
   logger?: ConnectorLogger;
-  /** TLS to the data nodes: `true` or Node's TLS options. Default: from the location (`rediss://`). */
-  tls?: boolean | ConnectionOptions;
-  /** Address rewrites for sentinels that report addresses the client cannot reach. Default: none. */
-  natMap?: Record<string, { host: string; port: number }>;
 }
 
 /** One entry of `CACHES`. */
