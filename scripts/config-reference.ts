@@ -16,26 +16,26 @@ export const referencePath = `${root}docs/configuration.md`;
 const SECTIONS: { title: string; file: string; type: string; intro: string }[] = [
   {
     title: 'Cache entry (`CACHES[alias]`)',
-    file: 'packages/core/src/cache-config.ts',
+    file: 'packages/core/src/cache/cache-config.ts',
     type: 'CacheConfig',
     intro: 'One entry of the config given to `createCaches`/`createCache`: Django’s `CACHES[alias]`.',
   },
   {
     title: 'Cache options (`CACHES[alias].options`)',
-    file: 'packages/core/src/cache-config.ts',
+    file: 'packages/core/src/cache/cache-config.ts',
     type: 'CacheOptions',
     intro:
       'Django’s `OPTIONS`. Timeouts here are milliseconds (socket and sentinel); cache timeouts are seconds.',
   },
   {
     title: 'Connector (`createConnector`)',
-    file: 'packages/core/src/connector-options.ts',
+    file: 'packages/core/src/connector/connector-options.ts',
     type: 'ConnectorOptions',
     intro: 'A connection to one topology and db. `createCaches` builds these from the cache options above.',
   },
   {
     title: 'Sentinel admin (`connector.sentinels()`, `new SentinelAdmin`)',
-    file: 'packages/core/src/sentinel-admin.ts',
+    file: 'packages/core/src/sentinel/sentinel-admin.ts',
     type: 'SentinelAdminOptions',
     intro: 'Talks to the sentinels’ own port, never the data port.',
   },

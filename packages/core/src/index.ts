@@ -1,4 +1,4 @@
-export { Cache, type CacheConnection, type CacheSettings, DEFAULT_TIMEOUT } from './cache.js';
+export { Cache, type CacheConnection, type CacheSettings, DEFAULT_TIMEOUT } from './cache/cache.js';
 export type {
   CacheConfig,
   CacheOptions,
@@ -6,8 +6,7 @@ export type {
   KeyFunction,
   Serializer,
   VersionOpts,
-} from './cache-config.js';
-export { type Caches, connectorOptionsOf, createCache, createCaches, getRedisConnection } from './caches.js';
+} from './cache/cache-config.js';
 export {
   brotliCompressor,
   gzipCompressor,
@@ -15,17 +14,27 @@ export {
   zlibCompressor,
   zstdAvailable,
   zstdCompressor,
-} from './compressors/index.js';
+} from './cache/compressors/index.js';
+export { cachesFromEnv } from './cache/env.js';
+export { defaultKeyFunction, defaultReverseKeyFunction } from './cache/key-function.js';
+export { Lock, type LockOptions } from './cache/lock.js';
+export {
+  type Caches,
+  connectorOptionsOf,
+  createCache,
+  createCaches,
+  getRedisConnection,
+} from './cache/registry.js';
+export { jsonSerializer, msgpackSerializer } from './cache/serializers/index.js';
 export {
   Connector,
   type ConnectorEvents,
   createConnector,
   type FailoverEvent,
   type ReplicasChangedEvent,
-} from './connector.js';
-export { connectorKey } from './connector-key.js';
-export type { ConnectorLogger, ConnectorOptions, ReadFrom } from './connector-options.js';
-export { cachesFromEnv } from './env.js';
+} from './connector/connector.js';
+export { connectorKey } from './connector/connector-key.js';
+export type { ConnectorLogger, ConnectorOptions, ReadFrom } from './connector/connector-options.js';
 export {
   AllSentinelsUnreachableError,
   AuthenticationError,
@@ -54,7 +63,6 @@ export {
   UnknownMasterError,
   ValueNotIntegerError,
 } from './errors.js';
-export { defaultKeyFunction, defaultReverseKeyFunction } from './key-function.js';
 export {
   DEFAULT_REDIS_PORT,
   DEFAULT_SENTINEL_PORT,
@@ -65,20 +73,25 @@ export {
   type LocationPart,
   maskLocation,
   parseLocation,
-} from './location.js';
-export { Lock, type LockOptions } from './lock.js';
-export { type NodeRole, type ProbeRoleOptions, parseRole, probeRole } from './node-role.js';
+} from './location/location.js';
+export { type NodeRole, type ProbeRoleOptions, parseRole, probeRole } from './sentinel/role-probe.js';
 export {
   type QuorumCheck,
   SentinelAdmin,
   type SentinelAdminOptions,
   type SentinelSubscription,
-} from './sentinel-admin.js';
-export { parseSentinelEvent, type SentinelEvent, type SentinelEventInstance } from './sentinel-events.js';
+} from './sentinel/sentinel-admin.js';
+export {
+  parseSentinelEvent,
+  type SentinelEvent,
+  type SentinelEventInstance,
+} from './sentinel/sentinel-events.js';
 export type {
   SentinelInstanceInfo,
   SentinelMasterInfo,
   SentinelPeerInfo,
   SentinelReplicaInfo,
-} from './sentinel-replies.js';
-export { jsonSerializer, msgpackSerializer } from './serializers/index.js';
+} from './sentinel/sentinel-replies.js';
+export { BurstLog, type BurstLogger } from './shared/burst-log.js';
+export { escapeGlob } from './shared/glob-escape.js';
+export { type BatchEntry, TickBatcher, type TickBatcherOptions } from './shared/tick-batcher.js';

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FailureBurst, isConnectionFailure, toCacheError } from '../src/cache-failures.js';
+import {
+  ignoredFailureLine,
+  ignoredFailuresLog,
+  isConnectionFailure,
+  toCacheError,
+} from '../src/cache/cache-failures.js';
 import {
   AuthenticationError,
   CacheCommandError,
@@ -54,19 +59,20 @@ describe('toCacheError', () => {
   });
 });
 
-describe('FailureBurst', () => {
+describe('the ignoreExceptions burst log', () => {
   it('logs the start of a burst once and its end once', () => {
     const lines: string[] = [];
-    const burst = new FailureBurst({ warn: (m: string) => lines.push(m) }, 'default');
+    const burst = ignoredFailuresLog({ warn: (m: string) => lines.push(m) }, 'default');
     burst.succeeded();
-    for (let i = 0; i < 5; i++) burst.failed(new Error('Connection is closed.'));
+    for (let i = 0; i < 5; i++)
+      burst.failed(ignoredFailureLine('default', new Error('Connection is closed.')));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/cache "default".*Connection is closed/);
     burst.succeeded();
     burst.succeeded();
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/after 5 ignored failure/);
-    burst.failed(new Error('again'));
+    burst.failed(ignoredFailureLine('default', new Error('again')));
     expect(lines).toHaveLength(3);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultKeyFunction, defaultReverseKeyFunction, globEscape, isOwnKey } from '../src/key-function.js';
+import { defaultKeyFunction, defaultReverseKeyFunction, isOwnKey } from '../src/cache/key-function.js';
+import { escapeGlob } from '../src/shared/glob-escape.js';
 
 describe('Django key function', () => {
   it('builds prefix:version:key', () => {
@@ -23,6 +24,6 @@ describe('Django key function', () => {
   });
 
   it('escapes glob characters of a prefix', () => {
-    expect(globEscape('a*b?[c]\\')).toBe('a\\*b\\?\\[c\\]\\\\');
+    expect(escapeGlob('a*b?[c]\\')).toBe('a\\*b\\?\\[c\\]\\\\');
   });
 });

@@ -8,7 +8,7 @@ import {
   zlibCompressor,
   zstdAvailable,
   zstdCompressor,
-} from '../src/compressors/index.js';
+} from '../src/cache/compressors/index.js';
 import { CompressorUnavailableError, InvalidCacheConfigError } from '../src/errors.js';
 
 // The system Python is the one with django-redis; it also has zlib and gzip, the reference codecs.

@@ -1,7 +1,7 @@
 import { pollUntil, type Standalone, startStandalone } from '@sentinel-kit/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { FailoverGuard } from '../src/failover-guard.js';
+import { FailoverGuard } from '../src/connector/failover-guard.js';
 
 // A private unit, tested on its own against a real server: what the hold does to a real ioredis client.
 let server: Standalone;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cachesFromEnv } from '../src/env.js';
+import { cachesFromEnv } from '../src/cache/env.js';
 import { InvalidEnvError } from '../src/errors.js';
 
 const location = 'mymaster/127.0.0.1:26379,127.0.0.1:26380/0';

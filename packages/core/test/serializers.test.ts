@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { jsonSerializer, msgpackSerializer, resolveSerializer } from '../src/cache/serializers/index.js';
 import { InvalidCacheConfigError } from '../src/errors.js';
-import { jsonSerializer, msgpackSerializer, resolveSerializer } from '../src/serializers/index.js';
 
 describe('jsonSerializer', () => {
   it('writes exactly the text of JSON.stringify, no header (Redis stores its UTF-8)', () => {

@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import type { Location } from './location.js';
+import type { Location } from '../location/location.js';
 
 /**
  * Where reads go. Both "preferred" modes fall back to the other side when their first choice has no

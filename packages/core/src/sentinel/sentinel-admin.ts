@@ -9,7 +9,7 @@ import {
   type SentinelAttempt,
   SentinelKitError,
   UnknownMasterError,
-} from './errors.js';
+} from '../errors.js';
 import { parseSentinelEvent, type SentinelEvent } from './sentinel-events.js';
 import {
   parseList,

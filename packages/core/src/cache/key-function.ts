@@ -17,11 +17,6 @@ export function defaultReverseKeyFunction(
   return redisKey.startsWith(namespace) ? redisKey.slice(namespace.length) : undefined;
 }
 
-/** Escapes Redis glob characters so a prefix matches only itself inside a SCAN pattern. */
-export function globEscape(text: string): string {
-  return text.replace(/[*?[\]\\]/g, '\\$&');
-}
-
 /**
  * True when a Redis key belongs to some version of the default layout under `keyPrefix`: the
  * namespace is `prefix:<integer>:`, so prefix `dj` does not claim `dj:bi:1:code`.

@@ -1,6 +1,6 @@
-import type { NodeAddress } from './errors.js';
-import type { SentinelAdmin, SentinelSubscription } from './sentinel-admin.js';
-import type { SentinelEvent } from './sentinel-events.js';
+import type { NodeAddress } from '../errors.js';
+import type { SentinelAdmin, SentinelSubscription } from '../sentinel/sentinel-admin.js';
+import type { SentinelEvent } from '../sentinel/sentinel-events.js';
 
 export interface MasterWatchHandlers {
   /** A sentinel published an event about this master or one of its replicas. */

@@ -1,6 +1,6 @@
+import { DeserializationError, SerializationError } from '../errors.js';
 import type { Compressor, Serializer } from './cache-config.js';
 import { noneCompressor } from './compressors/none.js';
-import { DeserializationError, SerializationError } from './errors.js';
 
 const INTEGER_TEXT = /^-?\d+$/;
 

@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
-import { AuthenticationError, type NodeAddress } from './errors.js';
+import { AuthenticationError, type NodeAddress } from '../errors.js';
 
 /** What a data node says about itself through `ROLE`. */
 export interface NodeRole {

@@ -1,6 +1,6 @@
 import * as zlib from 'node:zlib';
+import { CompressorUnavailableError } from '../../errors.js';
 import type { Compressor } from '../cache-config.js';
-import { CompressorUnavailableError } from '../errors.js';
 import { attempt, DEFAULT_COMPRESS_MIN_LENGTH } from './threshold.js';
 
 type ZstdFn = (bytes: Buffer) => Buffer;

@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
+import { Connector } from '../connector/connector.js';
+import { connectorKey } from '../connector/connector-key.js';
+import type { ConnectorOptions } from '../connector/connector-options.js';
+import { UnknownCacheAliasError } from '../errors.js';
 import { Cache, type CacheConnection } from './cache.js';
 import type { CacheConfig } from './cache-config.js';
-import { Connector } from './connector.js';
-import { connectorKey } from './connector-key.js';
-import type { ConnectorOptions } from './connector-options.js';
-import { UnknownCacheAliasError } from './errors.js';
 
 /** The connector options a cache config implies: its location and the connection part of `options`. */
 export function connectorOptionsOf(config: CacheConfig, alias?: string): ConnectorOptions {

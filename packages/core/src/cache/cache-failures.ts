@@ -1,5 +1,5 @@
-import type { ConnectorLogger } from './connector-options.js';
-import { CacheCommandError, CacheConnectionError, SentinelKitError } from './errors.js';
+import { CacheCommandError, CacheConnectionError, SentinelKitError } from '../errors.js';
+import { BurstLog, type BurstLogger } from '../shared/burst-log.js';
 
 /** Connector error codes that mean "no node could serve this now", not "misconfigured". */
 const CONNECTION_CODES = new Set([
@@ -51,39 +51,17 @@ export function toCacheError(error: unknown, command: string, alias: string | un
   return error;
 }
 
-/**
- * Logs the first swallowed failure of a burst and stays quiet until a command succeeds again, so a
- * failover logs one line per cache instead of one per request (django-redis logs every one).
- */
-export class FailureBurst {
-  private failing = false;
-  private suppressed = 0;
+/** The first line of a burst of failures that `ignoreExceptions` swallows. */
+export function ignoredFailureLine(alias: string | undefined, error: unknown): string {
+  const reason = error instanceof Error ? error.message : String(error);
+  return `sentinel-kit cache${alias === undefined ? '' : ` "${alias}"`}: ignoring connection failures (ignoreExceptions) until a command succeeds: ${reason}`;
+}
 
-  constructor(
-    private readonly logger: ConnectorLogger,
-    private readonly alias: string | undefined,
-  ) {}
-
-  failed(error: unknown): void {
-    if (this.failing) {
-      this.suppressed += 1;
-      return;
-    }
-    this.failing = true;
-    const reason = error instanceof Error ? error.message : String(error);
-    this.logger.warn?.(
-      `sentinel-kit cache${this.alias === undefined ? '' : ` "${this.alias}"`}: ignoring connection failures (ignoreExceptions) until a command succeeds: ${reason}`,
-      { alias: this.alias, error },
-    );
-  }
-
-  succeeded(): void {
-    if (!this.failing) return;
-    this.failing = false;
-    this.logger.warn?.(
-      `sentinel-kit cache${this.alias === undefined ? '' : ` "${this.alias}"`}: commands succeed again after ${this.suppressed + 1} ignored failure(s)`,
-      { alias: this.alias, ignored: this.suppressed + 1 },
-    );
-    this.suppressed = 0;
-  }
+/** The cache's burst log: one line when failures start being ignored, one when commands succeed again. */
+export function ignoredFailuresLog(logger: BurstLogger, alias: string | undefined): BurstLog {
+  return new BurstLog(
+    logger,
+    (failures) =>
+      `sentinel-kit cache${alias === undefined ? '' : ` "${alias}"`}: commands succeed again after ${failures} ignored failure(s)`,
+  );
 }

@@ -1,6 +1,6 @@
+import type { ReadFrom } from '../connector/connector-options.js';
+import { InvalidEnvError } from '../errors.js';
 import type { CacheConfig, CacheOptions } from './cache-config.js';
-import type { ReadFrom } from './connector-options.js';
-import { InvalidEnvError } from './errors.js';
 
 type Env = Record<string, string | undefined>;
 

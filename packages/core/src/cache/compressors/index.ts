@@ -1,5 +1,5 @@
+import { InvalidCacheConfigError } from '../../errors.js';
 import type { CacheOptions, Compressor } from '../cache-config.js';
-import { InvalidCacheConfigError } from '../errors.js';
 import { brotliCompressor } from './brotli.js';
 import { gzipCompressor } from './gzip.js';
 import { noneCompressor } from './none.js';

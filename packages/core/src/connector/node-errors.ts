@@ -7,7 +7,7 @@ import {
   type SentinelAttempt,
   SentinelKitError,
   UnknownMasterError,
-} from './errors.js';
+} from '../errors.js';
 
 const isAuthFailure = (message: string): boolean => /\b(NOAUTH|WRONGPASS)\b|invalid password/.test(message);
 

@@ -1,4 +1,4 @@
-import type { NodeAddress } from './errors.js';
+import type { NodeAddress } from '../errors.js';
 
 /** The instance an event names: `<type> <name> <ip> <port>` in Sentinel's "instance details". */
 export interface SentinelEventInstance {

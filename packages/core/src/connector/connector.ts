@@ -1,15 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ConnectionOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
-import { failQueued, failWaiting, onRoleMismatch, ReconnectDelay, reconnectNow } from './client-control.js';
-import { parseSentinelFailure, sentinelRoundError, translateNodeError } from './connection-errors.js';
-import { connectorKey } from './connector-key.js';
-import {
-  CONNECTOR_DEFAULTS,
-  type ConnectorLogger,
-  type ConnectorOptions,
-  type ReadFrom,
-} from './connector-options.js';
 import {
   AllSentinelsUnreachableError,
   MasterDemotedError,
@@ -17,13 +8,28 @@ import {
   NodeUnavailableError,
   NotSentinelLocationError,
   SentinelKitError,
-} from './errors.js';
+} from '../errors.js';
+import { type Location, parseLocation } from '../location/location.js';
+import { SentinelAdmin, type SentinelAdminOptions } from '../sentinel/sentinel-admin.js';
+import type { SentinelEvent } from '../sentinel/sentinel-events.js';
+import { connectorKey } from './connector-key.js';
+import {
+  CONNECTOR_DEFAULTS,
+  type ConnectorLogger,
+  type ConnectorOptions,
+  type ReadFrom,
+} from './connector-options.js';
 import { FailoverGuard, firstSentAt } from './failover-guard.js';
-import { type Location, parseLocation } from './location.js';
+import {
+  failQueued,
+  failWaiting,
+  onRoleMismatch,
+  ReconnectDelay,
+  reconnectNow,
+} from './ioredis/client-internals.js';
 import { MasterWatch } from './master-watch.js';
+import { parseSentinelFailure, sentinelRoundError, translateNodeError } from './node-errors.js';
 import { chooseReader } from './read-policy.js';
-import { SentinelAdmin, type SentinelAdminOptions } from './sentinel-admin.js';
-import type { SentinelEvent } from './sentinel-events.js';
 
 /** Payload of the `failover` event: the master moved. */
 export interface FailoverEvent {

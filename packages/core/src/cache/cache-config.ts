@@ -1,4 +1,4 @@
-import type { ConnectorLogger, ConnectorOptions } from './connector-options.js';
+import type { ConnectorLogger, ConnectorOptions } from '../connector/connector-options.js';
 
 /**
  * Turns values into bytes and back, like a django-redis serializer (`dumps`/`loads`). `dumps` throws

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
+import { InvalidCacheArgumentError, LockNotOwnedError, LockTimeoutError } from '../errors.js';
 import { toCacheError } from './cache-failures.js';
-import { InvalidCacheArgumentError, LockNotOwnedError, LockTimeoutError } from './errors.js';
 
 // The token comparisons run inside Redis so a lock that expired and was taken by someone else is
 // never released or extended by its previous holder (redis-py's Lock scripts).

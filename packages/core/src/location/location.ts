@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { InvalidLocationError } from './errors.js';
+import { InvalidLocationError } from '../errors.js';
 
 /** A host and port, IPv6 hosts without brackets (`'::1'`). */
 export interface HostPort {

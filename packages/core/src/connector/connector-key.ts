@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { type Location, parseLocation } from '../location/location.js';
 import type { ConnectorOptions } from './connector-options.js';
-import { type Location, parseLocation } from './location.js';
 
 const secret = (value: string | undefined): string | null =>
   value === undefined ? null : createHash('sha256').update(value).digest('hex').slice(0, 16);

@@ -1,5 +1,5 @@
+import { InvalidCacheConfigError } from '../../errors.js';
 import type { CacheOptions, Serializer } from '../cache-config.js';
-import { InvalidCacheConfigError } from '../errors.js';
 import { jsonSerializer } from './json.js';
 import { msgpackSerializer } from './msgpack.js';
 

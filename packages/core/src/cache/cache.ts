@@ -1,15 +1,22 @@
 import type { Redis } from 'ioredis';
-import type { CacheConfig, KeyFunction, VersionOpts } from './cache-config.js';
-import { FailureBurst, isConnectionFailure, toCacheError } from './cache-failures.js';
-import { resolveCompressor } from './compressors/index.js';
-import type { ReadFrom } from './connector-options.js';
+import type { ReadFrom } from '../connector/connector-options.js';
 import {
   InvalidCacheArgumentError,
   InvalidCacheConfigError,
   KeyNotFoundError,
   ValueNotIntegerError,
-} from './errors.js';
-import { defaultKeyFunction, defaultReverseKeyFunction, globEscape, isOwnKey } from './key-function.js';
+} from '../errors.js';
+import type { BurstLog } from '../shared/burst-log.js';
+import { escapeGlob } from '../shared/glob-escape.js';
+import type { CacheConfig, KeyFunction, VersionOpts } from './cache-config.js';
+import {
+  ignoredFailureLine,
+  ignoredFailuresLog,
+  isConnectionFailure,
+  toCacheError,
+} from './cache-failures.js';
+import { resolveCompressor } from './compressors/index.js';
+import { defaultKeyFunction, defaultReverseKeyFunction, isOwnKey } from './key-function.js';
 import { Lock, type LockOptions } from './lock.js';
 import { resolveSerializer } from './serializers/index.js';
 import { ValueCodec } from './value-codec.js';
@@ -71,7 +78,7 @@ export class Cache {
   private readonly codec: ValueCodec;
   private readonly ignoreExceptions: boolean;
   private readonly readFrom: ReadFrom;
-  private readonly burst: FailureBurst;
+  private readonly burst: BurstLog;
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly onClose: (() => Promise<void>) | undefined;
   private closed = false;
@@ -112,7 +119,7 @@ export class Cache {
     );
     this.ignoreExceptions = options.ignoreExceptions ?? false;
     this.readFrom = options.readFrom ?? 'replicaPreferred';
-    this.burst = new FailureBurst(options.logger ?? console, this.alias);
+    this.burst = ignoredFailuresLog(options.logger ?? console, this.alias);
   }
 
   /** The Redis key of `key` at `version` (default: the cache's version). */
@@ -401,7 +408,7 @@ export class Cache {
       await this.unlinkScanned(this.patternFor('*', this.version), () => true);
       return;
     }
-    await this.unlinkScanned(`${globEscape(this.keyPrefix)}:*`, (redisKey) =>
+    await this.unlinkScanned(`${escapeGlob(this.keyPrefix)}:*`, (redisKey) =>
       isOwnKey(redisKey, this.keyPrefix),
     );
   }
@@ -483,7 +490,7 @@ export class Cache {
   }
 
   private patternFor(pattern: string, version: number): string {
-    return this.keyFunction(pattern, globEscape(this.keyPrefix), version);
+    return this.keyFunction(pattern, escapeGlob(this.keyPrefix), version);
   }
 
   private async *scan(client: Redis, match: string): AsyncIterable<string[]> {
@@ -527,7 +534,7 @@ export class Cache {
   private failed<T>(error: unknown, command: string, fallback: T): T {
     const typed = toCacheError(error, command, this.alias);
     if (this.ignoreExceptions && isConnectionFailure(typed)) {
-      this.burst.failed(typed);
+      this.burst.failed(ignoredFailureLine(this.alias, typed), { alias: this.alias, error: typed });
       return fallback;
     }
     throw typed;
