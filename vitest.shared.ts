@@ -7,6 +7,7 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 export const workspaceAliases: Record<string, string> = {
   '@sentinel-kit/core': src('core'),
   '@sentinel-kit/testkit': src('testkit'),
+  '@sentinel-kit/keyv': src('keyv'),
   '@sentinel-kit/nestjs': src('nestjs'),
   '@sentinel-kit/express-session': src('express-session'),
   '@sentinel-kit/cli': src('cli'),

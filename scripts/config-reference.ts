@@ -47,7 +47,7 @@ const SECTIONS: { title: string; file: string; type: string; intro: string }[] =
   },
   {
     title: 'Keyv store (`new KeyvSentinelStore`)',
-    file: 'packages/nestjs/src/keyv-sentinel-store.types.ts',
+    file: 'packages/keyv/src/keyv-sentinel-store.types.ts',
     type: 'KeyvSentinelStoreCachesOptions',
     intro: 'Or `{ cache }` instead of `{ caches, alias }`. Keyv speaks milliseconds; the store converts.',
   },

@@ -1,8 +1,6 @@
 import type { Cache } from '@sentinel-kit/core';
+import { createKeyv, type KeyvSentinelStoreCacheOptions, timeoutToTtl } from '@sentinel-kit/keyv';
 import { type Cache as CacheManager, createCache } from 'cache-manager';
-import { createKeyv } from './create-keyv.js';
-import type { KeyvSentinelStoreCacheOptions } from './keyv-sentinel-store.types.js';
-import { timeoutToTtl } from './ttl.js';
 
 /**
  * A cache-manager 7 instance over one `Cache`, through a Keyv in `'django'` value format: what

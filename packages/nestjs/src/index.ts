@@ -1,15 +1,21 @@
+// The Keyv store lives in @sentinel-kit/keyv (no Nest needed); re-exported so Nest users import one package.
+export {
+  type CreateKeyvOptions,
+  createKeyv,
+  InvalidTtlError,
+  KeyvSentinelStore,
+  type KeyvSentinelStoreCacheOptions,
+  type KeyvSentinelStoreCachesOptions,
+  type KeyvSentinelStoreOptions,
+  KeyvSerializedValueError,
+  type KeyvValueFormat,
+  timeoutToTtl,
+  ttlToTimeout,
+} from '@sentinel-kit/keyv';
 export { CachesService, type RedisClient } from './caches.service.js';
 export { createCacheManager } from './create-cache-manager.js';
-export { type CreateKeyvOptions, createKeyv } from './create-keyv.js';
-export { InjectedCacheAliasError, InvalidTtlError, KeyvSerializedValueError } from './errors.js';
+export { InjectedCacheAliasError } from './errors.js';
 export { InjectCache, InjectCacheManager, InjectRedis } from './inject.decorators.js';
-export { KeyvSentinelStore } from './keyv-sentinel-store.js';
-export type {
-  KeyvSentinelStoreCacheOptions,
-  KeyvSentinelStoreCachesOptions,
-  KeyvSentinelStoreOptions,
-  KeyvValueFormat,
-} from './keyv-sentinel-store.types.js';
 export {
   DEFAULT_CACHE_ALIAS,
   getCacheManagerToken,
@@ -29,4 +35,3 @@ export {
   type SentinelHealthOptions,
   type SentinelHealthResult,
 } from './sentinel-health.indicator.js';
-export { timeoutToTtl, ttlToTimeout } from './ttl.js';

@@ -1,5 +1,5 @@
 import { type Caches, createCaches } from '@sentinel-kit/core';
-import { createKeyv, KeyvSentinelStore } from '@sentinel-kit/nestjs';
+import { createKeyv, KeyvSentinelStore } from '@sentinel-kit/keyv';
 import { startTopology, type Topology } from '@sentinel-kit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

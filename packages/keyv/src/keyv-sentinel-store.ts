@@ -1,17 +1,15 @@
 import { EventEmitter } from 'node:events';
-import type { Cache } from '@sentinel-kit/core';
+import { type Cache, escapeGlob } from '@sentinel-kit/core';
 import type { KeyvStoreAdapter, StoredData } from 'keyv';
 import { KeyvSerializedValueError } from './errors.js';
 import type { KeyvSentinelStoreOptions, KeyvValueFormat } from './keyv-sentinel-store.types.js';
 import { ReadBatcher } from './read-batcher.js';
-import { DEFAULT_CACHE_ALIAS } from './sentinel-cache.constants.js';
 import { ttlToTimeout } from './ttl.js';
 
+/** The alias of `{ caches }` without one, as in Django's `caches['default']`. */
+const DEFAULT_ALIAS = 'default';
 const DEFAULT_ITERATION_BATCH = 100;
 const DEFAULT_MAX_READ_BATCH = 100;
-
-/** Keyv namespaces are literal text; SCAN patterns are globs. */
-const escapeGlob = (text: string): string => text.replace(/[*?[\]\\]/g, '\\$&');
 
 /**
  * A Keyv v5 storage adapter over a sentinel-kit `Cache`: keys go through the cache's key function
@@ -41,7 +39,7 @@ export class KeyvSentinelStore extends EventEmitter implements Omit<KeyvStoreAda
       this.cache = options.cache;
       this.alias = undefined;
     } else {
-      this.alias = options.alias ?? DEFAULT_CACHE_ALIAS;
+      this.alias = options.alias ?? DEFAULT_ALIAS;
       this.cache = options.caches.get(this.alias);
     }
     this.valueFormat = options.valueFormat ?? 'keyv';
@@ -114,6 +112,7 @@ export class KeyvSentinelStore extends EventEmitter implements Omit<KeyvStoreAda
 
   /** Removes this namespace's keys, or without a namespace every key of the cache (`Cache.clear`). */
   async clear(): Promise<void> {
+    // Keyv namespaces are literal text; SCAN patterns are globs.
     if (this.namespace) {
       await this.cache.deletePattern(`${escapeGlob(this.namespace)}:*`);
       return;

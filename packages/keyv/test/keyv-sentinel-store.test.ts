@@ -1,6 +1,6 @@
 import keyvTestSuite, { keyvIteratorTests } from '@keyv/test-suite';
 import { type Caches, createCaches, UnknownCacheAliasError } from '@sentinel-kit/core';
-import { createKeyv, KeyvSentinelStore, KeyvSerializedValueError } from '@sentinel-kit/nestjs';
+import { createKeyv, KeyvSentinelStore, KeyvSerializedValueError } from '@sentinel-kit/keyv';
 import { startTopology, type Topology } from '@sentinel-kit/testkit';
 import { Keyv } from 'keyv';
 import * as Vitest from 'vitest';
