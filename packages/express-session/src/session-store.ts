@@ -1,7 +1,6 @@
-import { SentinelKitError } from '@sentinel-kit/core';
+import { BurstLog, escapeGlob, SentinelKitError } from '@sentinel-kit/core';
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
-import { BurstLog } from './burst-log.js';
 import { InvalidSessionStoreOptionError, SessionDurabilityError, SessionStoreError } from './errors.js';
 import { type IoredisLike, NodeRedisShim } from './node-redis-shim.js';
 import { guardedSerializer, UnreadableSession } from './session-shape.js';
@@ -18,7 +17,19 @@ type Callback<T = unknown> = (err: unknown, data?: T) => void;
 /** Operations that `onError: 'miss'` turns into "no session" / "not saved". */
 const MISSABLE = new Set(['get', 'set', 'touch']);
 
-const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+/**
+ * Core's burst log (the first failure of a burst, then one recovery line) on this store's logger,
+ * whose second argument is an error: the recovery line goes out alone, without core's `{ failures }`.
+ */
+function burstLog(logger: SessionStoreLogger, subject: string): BurstLog {
+  return new BurstLog(
+    {
+      warn: (message, details) =>
+        details instanceof Error ? logger.warn(message, details) : logger.warn(message),
+    },
+    (failures) => `${subject} recovered after ${failures} failed operation(s).`,
+  );
+}
 
 /**
  * The stored key of a session is `cache.makeKey(prefix + sid)`. The bulk operations read ids back
@@ -140,8 +151,8 @@ export class SentinelSessionStore extends RedisStore {
     this.onError = options.onError ?? 'fail';
     this.durability = options.durability;
     this.logger = options.logger ?? console;
-    this.burst = new BurstLog(this.logger, 'Session store');
-    this.replicationBurst = new BurstLog(this.logger, 'Session replication');
+    this.burst = burstLog(this.logger, 'Session store');
+    this.replicationBurst = burstLog(this.logger, 'Session replication');
   }
 
   override get(sid: string, cb?: Callback<SessionData | null>): Promise<unknown> {
@@ -232,10 +243,10 @@ export class SentinelSessionStore extends RedisStore {
   private async waitForReplicas({ replicas, timeout }: SessionDurability): Promise<void> {
     const acknowledged = Number(await this.redis.call('WAIT', replicas, timeout));
     if (acknowledged >= replicas) {
-      this.replicationBurst.success();
+      this.replicationBurst.succeeded();
       return;
     }
-    this.replicationBurst.failure(
+    this.replicationBurst.failed(
       'Session writes not replicated in time; they stand on the master (logged once until replication is back).',
       new SessionDurabilityError(acknowledged, replicas, timeout, { alias: this.alias }),
     );
@@ -249,14 +260,14 @@ export class SentinelSessionStore extends RedisStore {
     let value: T;
     try {
       value = await body();
-      this.burst.success();
+      this.burst.succeeded();
     } catch (error) {
       const typed =
         error instanceof SentinelKitError
           ? error
           : new SessionStoreError(operation, error, { alias: this.alias });
       if (this.onError === 'miss' && MISSABLE.has(operation)) {
-        this.burst.failure(
+        this.burst.failed(
           `Session ${operation} failed; serving without the session store (onError: "miss").`,
           typed,
         );

@@ -229,6 +229,28 @@ describe('SentinelSessionStore errors', () => {
     expect(logs[0]?.error).toBeInstanceOf(SessionStoreError);
   });
 
+  it('with onError "miss", logs one recovery line, with no error attached, once Redis answers again', async () => {
+    let down = true;
+    const refused = () => Promise.reject(new Error('connection refused'));
+    const client = {
+      call: (command: string, ...args: (string | number)[]) =>
+        down ? refused() : redis.call(command, ...args),
+      pipeline: (commands: (string | number)[][]) => ({
+        exec: () => (down ? refused() : redis.pipeline(commands).exec()),
+      }),
+    } as unknown as typeof redis;
+    const { store, logs } = makeStore({ client, onError: 'miss' });
+    expect(await store.get('sid')).toBeNull();
+    expect(await store.get('sid')).toBeNull();
+    await store.set('sid', session());
+    down = false;
+    expect(await store.get('sid')).toBeNull();
+    await store.get('sid');
+    expect(logs).toHaveLength(2);
+    expect(logs[0]?.error).toBeInstanceOf(SessionStoreError);
+    expect(logs[1]).toEqual({ message: 'Session store recovered after 3 failed operation(s).' });
+  });
+
   it('with onError "miss", destroy and the bulk operations still fail: a logout must not silently fail', async () => {
     const { store } = brokenClientStore({ onError: 'miss' });
     await expect(store.destroy('sid')).rejects.toMatchObject({ code: 'ERR_SESSION_STORE' });
