@@ -29,27 +29,10 @@ export type KeyFunction = (key: string, keyPrefix: string, version: number) => s
 
 /**
  * The `OPTIONS` of one `CACHES` entry. Credentials, timeouts (milliseconds), `readFrom`, `tls`,
- * `natMap` and the failover tuning are the connector's options, passed through unchanged and
- * documented once, in `ConnectorOptions`.
+ * `natMap` and the failover tuning are the connector's options, taken by reference and documented
+ * once, in `ConnectorOptions`.
  */
-export interface CacheOptions
-  extends Pick<
-    ConnectorOptions,
-    | 'password'
-    | 'username'
-    | 'sentinelPassword'
-    | 'sentinelUsername'
-    | 'sentinelTimeout'
-    | 'socketConnectTimeout'
-    | 'socketTimeout'
-    | 'readFrom'
-    | 'tls'
-    | 'natMap'
-    | 'failoverHoldTimeout'
-    | 'masterCheckInterval'
-    | 'maxReconnectDelay'
-    | 'queueTimeout'
-  > {
+export interface CacheOptions extends Omit<ConnectorOptions, 'location' | 'alias' | 'logger'> {
   /** How non-integer values become bytes. Default: `'json'` (django-redis's JSONSerializer format). */
   serializer?: 'json' | 'msgpack' | Serializer;
   /** How serialized bytes are shrunk. Default: `'none'`. */

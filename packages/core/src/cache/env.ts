@@ -1,4 +1,10 @@
-import type { ReadFrom } from '../connector/connector-options.js';
+import {
+  CONNECTOR_OPTIONS,
+  type ConnectorOptions,
+  type EnvKind,
+  type OptionSpec,
+  type ReadFrom,
+} from '../connector/connector-options.js';
 import { InvalidEnvError } from '../errors.js';
 import type { CacheConfig, CacheOptions } from './cache-config.js';
 
@@ -53,8 +59,32 @@ function timeout(raw: string): number | null {
   return value;
 }
 
-/** Every setting, by the suffix after `CACHES_<ALIAS>_`. */
+const READERS: Record<EnvKind, (raw: string) => unknown> = {
+  text: (raw) => raw,
+  milliseconds,
+  boolean,
+  readFrom: (raw) => oneOf(raw, READ_FROM),
+};
+
+/** The connector's settings, from the one declaration of its options. */
+const connectorSettings = (): Record<string, Setting> => {
+  const settings: Record<string, Setting> = {};
+  for (const [name, spec] of Object.entries(CONNECTOR_OPTIONS) as [
+    keyof ConnectorOptions,
+    OptionSpec<unknown>,
+  ][]) {
+    if (spec.env === undefined) continue;
+    const read = READERS[spec.env.kind];
+    settings[spec.env.suffix] = (_, options, raw) => {
+      (options as Record<string, unknown>)[name] = read(raw);
+    };
+  }
+  return settings;
+};
+
+/** Every setting, by the suffix after `CACHES_<ALIAS>_`: the cache's own, then the connector's. */
 const SETTINGS: Record<string, Setting> = {
+  ...connectorSettings(),
   LOCATION: (config, _, raw) => {
     config.location = raw;
   },
@@ -66,30 +96,6 @@ const SETTINGS: Record<string, Setting> = {
   },
   TIMEOUT: (config, _, raw) => {
     config.timeout = timeout(raw);
-  },
-  PASSWORD: (_, options, raw) => {
-    options.password = raw;
-  },
-  USERNAME: (_, options, raw) => {
-    options.username = raw;
-  },
-  SENTINEL_PASSWORD: (_, options, raw) => {
-    options.sentinelPassword = raw;
-  },
-  SENTINEL_USERNAME: (_, options, raw) => {
-    options.sentinelUsername = raw;
-  },
-  SENTINEL_TIMEOUT: (_, options, raw) => {
-    options.sentinelTimeout = milliseconds(raw);
-  },
-  SOCKET_CONNECT_TIMEOUT: (_, options, raw) => {
-    options.socketConnectTimeout = milliseconds(raw);
-  },
-  SOCKET_TIMEOUT: (_, options, raw) => {
-    options.socketTimeout = milliseconds(raw);
-  },
-  READ_FROM: (_, options, raw) => {
-    options.readFrom = oneOf(raw, READ_FROM);
   },
   SERIALIZER: (_, options, raw) => {
     options.serializer = oneOf(raw, SERIALIZERS);
@@ -103,9 +109,6 @@ const SETTINGS: Record<string, Setting> = {
   IGNORE_EXCEPTIONS: (_, options, raw) => {
     options.ignoreExceptions = boolean(raw);
   },
-  TLS: (_, options, raw) => {
-    options.tls = boolean(raw);
-  },
 };
 
 /** Longest suffix first, so `SENTINEL_PASSWORD` is not read as alias `…_SENTINEL` + `PASSWORD`. */
@@ -114,11 +117,12 @@ const SUFFIXES = Object.keys(SETTINGS).sort((a, b) => b.length - a.length);
 /**
  * Cache configs from the environment, for twelve-factor deployments: every alias with a
  * `CACHES_<ALIAS>_LOCATION` becomes an entry (alias lower-cased: `CACHES_HP_LOCATION` → `hp`), and
- * `CACHES_<ALIAS>_KEY_PREFIX`, `_VERSION`, `_TIMEOUT` (seconds or `none`), `_PASSWORD`,
- * `_USERNAME`, `_SENTINEL_PASSWORD`, `_SENTINEL_USERNAME`, `_SENTINEL_TIMEOUT` (ms),
- * `_SOCKET_CONNECT_TIMEOUT` (ms), `_SOCKET_TIMEOUT` (ms), `_READ_FROM`, `_SERIALIZER`,
- * `_COMPRESSOR`, `_COMPRESS_MIN_LENGTH` (bytes), `_IGNORE_EXCEPTIONS`, `_TLS` fill it in. A bad
- * value, or a `CACHES_*` variable no alias claims, throws `InvalidEnvError` naming the variable.
+ * `CACHES_<ALIAS>_KEY_PREFIX`, `_VERSION`, `_TIMEOUT` (seconds or `none`), `_SERIALIZER`,
+ * `_COMPRESSOR`, `_COMPRESS_MIN_LENGTH` (bytes), `_IGNORE_EXCEPTIONS` fill it in, and so does every
+ * connector option that `CONNECTOR_OPTIONS` gives a variable: `_PASSWORD`, `_USERNAME`,
+ * `_SENTINEL_PASSWORD`, `_SENTINEL_USERNAME`, `_SENTINEL_TIMEOUT`, `_SOCKET_CONNECT_TIMEOUT`,
+ * `_SOCKET_TIMEOUT`, `_FAILOVER_HOLD_TIMEOUT`, `_MASTER_CHECK_INTERVAL`, `_MAX_RECONNECT_DELAY`,
+ * `_QUEUE_TIMEOUT` (all ms), `_READ_FROM`, `_TLS`. A bad value, or a `CACHES_*` variable no alias claims, throws `InvalidEnvError` naming the variable.
  *
  * @param env Default: `process.env`.
  * @param prefix Default: `'CACHES_'`.

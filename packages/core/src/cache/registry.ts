@@ -1,32 +1,20 @@
 import type { Redis } from 'ioredis';
 import { Connector } from '../connector/connector.js';
 import { connectorKey } from '../connector/connector-key.js';
-import type { ConnectorOptions } from '../connector/connector-options.js';
+import { type ConnectorOptions, PASSED_OPTIONS, type PassedOption } from '../connector/connector-options.js';
 import { UnknownCacheAliasError } from '../errors.js';
 import { Cache, type CacheConnection } from './cache.js';
 import type { CacheConfig } from './cache-config.js';
 
 /** The connector options a cache config implies: its location and the connection part of `options`. */
 export function connectorOptionsOf(config: CacheConfig, alias?: string): ConnectorOptions {
-  const { options = {} } = config;
-  const picked: ConnectorOptions = { location: config.location };
+  const options: Partial<Record<PassedOption, unknown>> = config.options ?? {};
+  const picked: Record<string, unknown> = { location: config.location };
   if (alias !== undefined) picked.alias = alias;
-  if (options.password !== undefined) picked.password = options.password;
-  if (options.username !== undefined) picked.username = options.username;
-  if (options.sentinelPassword !== undefined) picked.sentinelPassword = options.sentinelPassword;
-  if (options.sentinelUsername !== undefined) picked.sentinelUsername = options.sentinelUsername;
-  if (options.sentinelTimeout !== undefined) picked.sentinelTimeout = options.sentinelTimeout;
-  if (options.socketConnectTimeout !== undefined) picked.socketConnectTimeout = options.socketConnectTimeout;
-  if (options.socketTimeout !== undefined) picked.socketTimeout = options.socketTimeout;
-  if (options.readFrom !== undefined) picked.readFrom = options.readFrom;
-  if (options.tls !== undefined) picked.tls = options.tls;
-  if (options.natMap !== undefined) picked.natMap = options.natMap;
-  if (options.logger !== undefined) picked.logger = options.logger;
-  if (options.failoverHoldTimeout !== undefined) picked.failoverHoldTimeout = options.failoverHoldTimeout;
-  if (options.masterCheckInterval !== undefined) picked.masterCheckInterval = options.masterCheckInterval;
-  if (options.maxReconnectDelay !== undefined) picked.maxReconnectDelay = options.maxReconnectDelay;
-  if (options.queueTimeout !== undefined) picked.queueTimeout = options.queueTimeout;
-  return picked;
+  for (const name of PASSED_OPTIONS) {
+    if (options[name] !== undefined) picked[name] = options[name];
+  }
+  return picked as unknown as ConnectorOptions;
 }
 
 /**

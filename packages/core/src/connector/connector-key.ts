@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Location, parseLocation } from '../location/location.js';
-import type { ConnectorOptions } from './connector-options.js';
+import { CONNECTOR_OPTIONS, type ConnectorOptions } from './connector-options.js';
 
 const secret = (value: string | undefined): string | null =>
   value === undefined ? null : createHash('sha256').update(value).digest('hex').slice(0, 16);
@@ -17,27 +17,23 @@ const where = (location: Location): unknown => {
 
 /**
  * The identity of the sockets a connector opens: equal keys mean two caches can share one connector.
- * It covers topology, db, credentials and connection options, not per-cache choices (`alias`,
- * `logger`, `readFrom`, which `replica()` takes per call). Passwords enter only as a hash prefix, so
- * the key is safe to log.
+ * It covers the topology, the db and every option `CONNECTOR_OPTIONS` marks as changing the sockets
+ * (credentials, TLS, timeouts), not per-cache choices (`alias`, `logger`, `readFrom`, which
+ * `replica()` takes per call). A location's credentials stand in for options not given. Passwords
+ * enter only as a hash prefix, so the key is safe to log.
  */
 export function connectorKey(options: ConnectorOptions): string {
   const location = typeof options.location === 'string' ? parseLocation(options.location) : options.location;
-  return JSON.stringify([
-    where(location),
-    location.db,
-    options.username ?? location.username ?? null,
-    secret(options.password ?? location.password),
-    options.sentinelUsername ?? null,
-    secret(options.sentinelPassword),
-    options.tls ?? null,
-    options.natMap ?? null,
-    options.sentinelTimeout ?? null,
-    options.socketConnectTimeout ?? null,
-    options.socketTimeout ?? null,
-    options.failoverHoldTimeout ?? null,
-    options.masterCheckInterval ?? null,
-    options.maxReconnectDelay ?? null,
-    options.queueTimeout ?? null,
-  ]);
+  const fromLocation: Partial<ConnectorOptions> = {
+    username: location.username,
+    password: location.password,
+  };
+  const parts: unknown[] = [where(location), location.db];
+  for (const [name, spec] of Object.entries(CONNECTOR_OPTIONS)) {
+    if (spec.identity === false) continue;
+    const key = name as keyof ConnectorOptions;
+    const value = options[key] ?? fromLocation[key];
+    parts.push(spec.identity === 'secret' ? secret(value as string | undefined) : (value ?? null));
+  }
+  return JSON.stringify(parts);
 }

@@ -14,6 +14,11 @@ export interface ConnectorLogger {
   error?(message: string, details?: Record<string, unknown>): void;
 }
 
+/**
+ * Every option of a connector, declared once: the cache options take these by reference
+ * (`CacheOptions`), and the defaults, the connector key and the environment variables derive from
+ * `CONNECTOR_OPTIONS` below, which the compiler holds to this list.
+ */
 export interface ConnectorOptions {
   /** A location string (see `parseLocation`) or an already parsed `Location`. */
   location: string | Location;
@@ -62,12 +67,104 @@ export interface ConnectorOptions {
   queueTimeout?: number;
 }
 
-export const CONNECTOR_DEFAULTS = {
-  sentinelTimeout: 1000,
-  socketConnectTimeout: 5000,
-  readFrom: 'replicaPreferred' as ReadFrom,
-  failoverHoldTimeout: 5000,
-  masterCheckInterval: 1000,
-  maxReconnectDelay: 200,
-  queueTimeout: 15_000,
-};
+/** How an option's value is read from a `CACHES_<ALIAS>_<SUFFIX>` environment variable. */
+export type EnvKind = 'text' | 'milliseconds' | 'boolean' | 'readFrom';
+
+/** What the rest of the package needs to know about one option. */
+export interface OptionSpec<T> {
+  /** The value when the option is not given; `undefined` where "not given" means "none". */
+  default: T | undefined;
+  /**
+   * How the option enters the connector key (whether two caches may share sockets): `'value'` as
+   * given, `'secret'` as a hash prefix, `false` when it does not change what the sockets are.
+   */
+  identity: 'value' | 'secret' | false;
+  /** Its environment variable, when it has one: the suffix after `CACHES_<ALIAS>_`, and how to read it. */
+  env?: { suffix: string; kind: EnvKind };
+}
+
+type Specs = { [K in keyof ConnectorOptions]-?: OptionSpec<Exclude<ConnectorOptions[K], undefined>> };
+
+/** The declaration every option's default, key part and environment variable come from. */
+export const CONNECTOR_OPTIONS = {
+  location: { default: undefined, identity: false },
+  password: { default: undefined, identity: 'secret', env: { suffix: 'PASSWORD', kind: 'text' } },
+  username: { default: undefined, identity: 'value', env: { suffix: 'USERNAME', kind: 'text' } },
+  sentinelPassword: {
+    default: undefined,
+    identity: 'secret',
+    env: { suffix: 'SENTINEL_PASSWORD', kind: 'text' },
+  },
+  sentinelUsername: {
+    default: undefined,
+    identity: 'value',
+    env: { suffix: 'SENTINEL_USERNAME', kind: 'text' },
+  },
+  sentinelTimeout: {
+    default: 1000,
+    identity: 'value',
+    env: { suffix: 'SENTINEL_TIMEOUT', kind: 'milliseconds' },
+  },
+  socketConnectTimeout: {
+    default: 5000,
+    identity: 'value',
+    env: { suffix: 'SOCKET_CONNECT_TIMEOUT', kind: 'milliseconds' },
+  },
+  socketTimeout: {
+    default: undefined,
+    identity: 'value',
+    env: { suffix: 'SOCKET_TIMEOUT', kind: 'milliseconds' },
+  },
+  // Per cache, not per socket: `replica(readFrom)` takes it per call.
+  readFrom: { default: 'replicaPreferred', identity: false, env: { suffix: 'READ_FROM', kind: 'readFrom' } },
+  tls: { default: undefined, identity: 'value', env: { suffix: 'TLS', kind: 'boolean' } },
+  natMap: { default: undefined, identity: 'value' },
+  alias: { default: undefined, identity: false },
+  logger: { default: undefined, identity: false },
+  failoverHoldTimeout: {
+    default: 5000,
+    identity: 'value',
+    env: { suffix: 'FAILOVER_HOLD_TIMEOUT', kind: 'milliseconds' },
+  },
+  masterCheckInterval: {
+    default: 1000,
+    identity: 'value',
+    env: { suffix: 'MASTER_CHECK_INTERVAL', kind: 'milliseconds' },
+  },
+  maxReconnectDelay: {
+    default: 200,
+    identity: 'value',
+    env: { suffix: 'MAX_RECONNECT_DELAY', kind: 'milliseconds' },
+  },
+  queueTimeout: {
+    default: 15_000,
+    identity: 'value',
+    env: { suffix: 'QUEUE_TIMEOUT', kind: 'milliseconds' },
+  },
+} as const satisfies Specs;
+
+/** The option names a cache config passes to its connector: all but `location` and `alias`. */
+export type PassedOption = Exclude<keyof ConnectorOptions, 'location' | 'alias'>;
+
+export const PASSED_OPTIONS = (Object.keys(CONNECTOR_OPTIONS) as (keyof ConnectorOptions)[]).filter(
+  (name): name is PassedOption => name !== 'location' && name !== 'alias',
+);
+
+type WithDefault = {
+  [K in keyof typeof CONNECTOR_OPTIONS]: (typeof CONNECTOR_OPTIONS)[K]['default'] extends undefined
+    ? never
+    : K;
+}[keyof typeof CONNECTOR_OPTIONS];
+
+/** The options that have a default, resolved: what the connector actually runs with. */
+export type ConnectorSettings = { [K in WithDefault]-?: Exclude<ConnectorOptions[K], undefined> };
+
+/** `options` with every default filled in, for the options that have one. */
+export function resolveSettings(options: ConnectorOptions): ConnectorSettings {
+  const settings: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(CONNECTOR_OPTIONS)) {
+    if (spec.default === undefined) continue;
+    settings[name] = options[name as keyof ConnectorOptions] ?? spec.default;
+  }
+  return settings as ConnectorSettings;
+}
