@@ -1,17 +1,9 @@
 import type { Command, Redis } from 'ioredis';
-
-type Send = (command: Command, stream?: unknown) => unknown;
+import { inHandshake, interceptSendCommand, type SendCommand } from './ioredis/client-internals.js';
 
 interface Held {
   command: Command;
   stream: unknown;
-}
-
-/** What ioredis keeps on the client and does not type publicly; read, never written, except `sendCommand`. */
-interface ClientInternals {
-  status: string;
-  condition: { handshake?: boolean } | null;
-  sendCommand: Send;
 }
 
 const FIRST_SENT = Symbol('sentinel-kit.firstSent');
@@ -38,7 +30,7 @@ export function firstSentAt(command: Command): number | undefined {
 export class FailoverGuard {
   private held: Held[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private readonly send: Send;
+  private readonly send: SendCommand;
 
   constructor(
     private readonly client: Redis,
@@ -46,9 +38,7 @@ export class FailoverGuard {
     private readonly translate: (error: Error) => Error,
     private readonly onHoldTimeout: () => void,
   ) {
-    const internals = client as unknown as ClientInternals;
-    this.send = internals.sendCommand.bind(client);
-    internals.sendCommand = (command, stream) => this.sendCommand(command, stream);
+    this.send = interceptSendCommand(client, (command, stream) => this.sendCommand(command, stream));
   }
 
   get holding(): boolean {
@@ -75,9 +65,7 @@ export class FailoverGuard {
 
   private sendCommand(command: Command, stream?: unknown): unknown {
     this.translateRejections(command);
-    const internals = this.client as unknown as ClientInternals;
-    const handshake = internals.status === 'connect' && internals.condition?.handshake === true;
-    if (this.timer !== undefined && !handshake) {
+    if (this.timer !== undefined && !inHandshake(this.client)) {
       this.held.push({ command, stream });
       return command.promise;
     }

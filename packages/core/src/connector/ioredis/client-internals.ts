@@ -2,9 +2,13 @@ import type { Socket } from 'node:net';
 import type { Command, Redis } from 'ioredis';
 
 /**
- * The few ioredis internals the connector steers, kept in this one file: the pending reconnect timer
- * (to cut a wait short when a sentinel names the new master), the socket (to drop one that hangs),
- * `flushQueue` and the offline queue (to fail queued commands with a typed error).
+ * Every ioredis member the connector uses that ioredis does not type publicly, in this one file:
+ * - `reconnectTimeout` and `stream`, to cut a reconnect delay short or drop a socket whose peer hangs;
+ * - `offlineQueue` and `flushQueue`, to fail waiting commands with a typed error;
+ * - `sendCommand` and `condition`, to hold commands while a failover is open, but not the handshake;
+ * - `connector.check`, the sentinel connector's role check, the only trace of a demoted master.
+ * ioredis is pinned to its minor version for these; `assertClientInternals` (run for every client
+ * the connector opens, and by a test) fails loudly when one of them changes shape.
  */
 interface Internals {
   status: string;
@@ -16,9 +20,38 @@ interface Internals {
   stream?: Socket;
   reconnectTimeout: NodeJS.Timeout | null;
   flushQueue(error: Error): void;
+  condition: { handshake?: boolean } | null;
+  sendCommand: SendCommand;
+  connector: { check?(info: { role?: string }): boolean };
 }
 
+export type SendCommand = (command: Command, stream?: unknown) => unknown;
+
 const internals = (client: Redis): Internals => client as unknown as Internals;
+
+/**
+ * Throws when the client lacks a member this module relies on, naming it, so an ioredis release
+ * that renames one is caught at the first connection rather than as a silent misbehaviour.
+ * `sentinel` also checks the sentinel connector's role check.
+ */
+export function assertClientInternals(client: Redis, options: { sentinel: boolean }): void {
+  const inner = internals(client);
+  const problems: string[] = [];
+  if (typeof inner.flushQueue !== 'function') problems.push('flushQueue()');
+  if (typeof inner.sendCommand !== 'function') problems.push('sendCommand()');
+  const queue = inner.offlineQueue as Partial<Internals['offlineQueue']> | undefined;
+  if (typeof queue?.peekAt !== 'function' || typeof queue.remove !== 'function') {
+    problems.push('offlineQueue.peekAt()/remove()');
+  }
+  if (!('reconnectTimeout' in inner)) problems.push('reconnectTimeout');
+  if (options.sentinel && typeof inner.connector?.check !== 'function') problems.push('connector.check()');
+  if (problems.length > 0) {
+    throw new Error(
+      `sentinel-kit needs ioredis internals that this ioredis version lacks: ${problems.join(', ')}. ` +
+        'Install the ioredis version @sentinel-kit/core depends on.',
+    );
+  }
+}
 
 /**
  * ioredis's `retryStrategy` with a short, capped, linear delay (ioredis 6's default grows
@@ -63,6 +96,11 @@ export function reconnectNow(client: Redis, delay: ReconnectDelay): void {
   }
 }
 
+/** Drops the socket if the client is still in its handshake (status `connect`): its node hangs. */
+export function dropIfStillHandshaking(client: Redis, delay: ReconnectDelay): void {
+  if (internals(client).status === 'connect') reconnectNow(client, delay);
+}
+
 /**
  * Fails the commands waiting in the client's offline queue that `expired` selects, with `error`;
  * the others keep their place.
@@ -91,12 +129,28 @@ export function failQueued(client: Redis, error: Error): void {
  * trace of a demoted master that no sentinel replaces.
  */
 export function onRoleMismatch(client: Redis, onMismatch: (role: string | undefined) => void): void {
-  const connector = (client as unknown as { connector: { check(info: { role?: string }): boolean } })
-    .connector;
+  const connector = internals(client).connector as { check(info: { role?: string }): boolean };
   const check = connector.check.bind(connector);
   connector.check = (info) => {
     const matches = check(info);
     if (!matches) onMismatch(info.role);
     return matches;
   };
+}
+
+/**
+ * Puts `intercept` in front of the client's `sendCommand`, the one door every command (and every
+ * resend) passes, and returns the original, for `intercept` to call when a command may go.
+ */
+export function interceptSendCommand(client: Redis, intercept: SendCommand): SendCommand {
+  const inner = internals(client);
+  const original = inner.sendCommand.bind(client);
+  inner.sendCommand = intercept;
+  return original;
+}
+
+/** True while the client runs its connection handshake (AUTH, SELECT, the INFO role check). */
+export function inHandshake(client: Redis): boolean {
+  const inner = internals(client);
+  return inner.status === 'connect' && inner.condition?.handshake === true;
 }

@@ -1,0 +1,78 @@
+import type { ConnectionOptions } from 'node:tls';
+import type { RedisOptions } from 'ioredis';
+import type { NodeAddress } from '../errors.js';
+import type { Location } from '../location/location.js';
+import type { ConnectorOptions, ConnectorSettings } from './connector-options.js';
+import type { ReconnectDelay } from './ioredis/client-internals.js';
+
+export type ClientRole = 'master' | 'replica';
+
+export interface ClientOptionsInput {
+  role: ClientRole;
+  location: Location;
+  options: ConnectorOptions;
+  settings: ConnectorSettings;
+  delay: ReconnectDelay;
+  /**
+   * Every address ioredis resolves for this client, after the user's `natMap`: returns the node to
+   * dial (the failover state answers for the write client) and lets the caller record it.
+   */
+  resolved(address: NodeAddress): NodeAddress;
+}
+
+/** TLS to the data nodes: the option when given, else what the location's scheme says. */
+export function tlsOptions(options: ConnectorOptions, location: Location): ConnectionOptions | undefined {
+  const tls = options.tls ?? location.tls;
+  if (tls === false) return undefined;
+  return tls === true ? {} : tls;
+}
+
+/**
+ * The ioredis options of one connector client. For a sentinel location they configure ioredis's own
+ * sentinel connector: ask the sentinels on every (re)connect, with a short capped retry, and no
+ * failover detector of its own (the connector subscribes to every sentinel once for both clients).
+ */
+export function clientOptions(input: ClientOptionsInput): RedisOptions {
+  const { role, location, options, settings, delay } = input;
+  const tls = tlsOptions(options, location);
+  const common: RedisOptions = {
+    db: location.db,
+    username: options.username ?? location.username,
+    password: options.password ?? location.password,
+    connectTimeout: settings.socketConnectTimeout,
+    socketTimeout: options.socketTimeout,
+    retryStrategy: delay.strategy,
+    // Commands wait for the master in the offline queue; `queueTimeout` bounds that wait in time.
+    maxRetriesPerRequest: null,
+    tls,
+    // Names the connection in CLIENT LIST, so operators (and tests) can tell whose socket it is.
+    connectionName: `sentinel-kit:${(options.alias ?? 'connector').replace(/\s/g, '_')}:${role}`,
+  };
+  if (location.kind !== 'sentinel') {
+    return 'path' in location
+      ? { ...common, path: location.path }
+      : { ...common, host: location.host, port: location.port };
+  }
+  const userNat = options.natMap;
+  return {
+    ...common,
+    sentinels: location.sentinels,
+    name: location.masterName,
+    role: role === 'master' ? 'master' : 'slave',
+    sentinelUsername: options.sentinelUsername,
+    sentinelPassword: options.sentinelPassword,
+    sentinelCommandTimeout: settings.sentinelTimeout,
+    enableTLSForSentinelMode: tls !== undefined,
+    sentinelRetryStrategy: (attempt) =>
+      Math.min(attempt * 50, role === 'master' ? settings.maxReconnectDelay : 1000),
+    failoverDetector: false,
+    // A demoted master answers READONLY: reconnect (which asks the sentinels again) and resend.
+    reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
+    // ioredis hands every address it resolves, as `host:port`, to this hook.
+    natMap: (key: string) => {
+      const separator = key.lastIndexOf(':');
+      const announced = { host: key.slice(0, separator), port: Number(key.slice(separator + 1)) };
+      return input.resolved(userNat?.[key] ?? announced);
+    },
+  };
+}

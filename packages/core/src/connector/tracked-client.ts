@@ -1,0 +1,212 @@
+import { Redis } from 'ioredis';
+import { type NodeAddress, NodeUnavailableError } from '../errors.js';
+import type { Location } from '../location/location.js';
+import { type ClientRole, clientOptions } from './client-options.js';
+import type { ConnectorOptions, ConnectorSettings } from './connector-options.js';
+import { FailoverGuard, firstSentAt } from './failover-guard.js';
+import {
+  assertClientInternals,
+  dropIfStillHandshaking,
+  failQueued,
+  failWaiting,
+  onRoleMismatch,
+  ReconnectDelay,
+  reconnectNow,
+} from './ioredis/client-internals.js';
+import { isAllSentinelsUnreachable } from './ioredis/driver-messages.js';
+import { parseSentinelFailure, translateNodeError } from './node-errors.js';
+
+/** One sentinel's failure to name a node, as ioredis reported it to this client. */
+export type SentinelFailure = NonNullable<ReturnType<typeof parseSentinelFailure>>;
+
+/** What a tracked client tells its connector. */
+export interface TrackedClientHooks {
+  /** An address ioredis resolved (after `natMap`) → the node to dial. */
+  resolve(client: TrackedClient, address: NodeAddress): NodeAddress;
+  /** Connected and ready on `node` (undefined for a one-server location). */
+  ready(client: TrackedClient, node: NodeAddress | undefined): void;
+  /** The ready check found the resolved node in the wrong role (a replica named as master). */
+  wrongRole(client: TrackedClient): void;
+  /** Every sentinel failed to name a node in one round. */
+  sentinelRoundFailed(client: TrackedClient, failures: SentinelFailure[]): void;
+  /** The client's own trouble, already typed; never fatal. */
+  error(client: TrackedClient, error: Error): void;
+  /** A held write's hold ran out. */
+  holdTimedOut(): void;
+}
+
+export interface TrackedClientInput {
+  role: ClientRole;
+  location: Location;
+  options: ConnectorOptions;
+  settings: ConnectorSettings;
+  hooks: TrackedClientHooks;
+}
+
+/**
+ * One ioredis client of a connector and what the connector knows about it: where it resolved and
+ * where it is connected, each sentinel's latest failure, and the two timers ioredis lacks — a
+ * bound on the handshake (a paused node accepts the socket and never answers it) and a bound on
+ * how long queued commands wait for an unreachable node (`queueTimeout`).
+ */
+export class TrackedClient {
+  readonly role: ClientRole;
+  readonly client: Redis;
+  /** In front of `sendCommand`: typed rejections, send times, and failover holds (write client). */
+  readonly guard: FailoverGuard;
+  /** The node the client's last resolution named, in the address space after `natMap`. */
+  resolved: NodeAddress | undefined;
+  /** The node the client is connected and ready on. */
+  connectedTo: NodeAddress | undefined;
+  /** The last error worth naming as the cause when queued commands give up. */
+  lastError: Error | undefined;
+
+  private readonly delay: ReconnectDelay;
+  private readonly location: Location;
+  private readonly settings: ConnectorSettings;
+  private readonly alias: string | undefined;
+  private readonly hooks: TrackedClientHooks;
+  /** Each sentinel's latest failure since the client was last ready, by `host:port`. */
+  private readonly failures = new Map<string, SentinelFailure>();
+  private queueTimer: NodeJS.Timeout | undefined;
+  private handshakeTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(input: TrackedClientInput) {
+    this.role = input.role;
+    this.location = input.location;
+    this.settings = input.settings;
+    this.alias = input.options.alias;
+    this.hooks = input.hooks;
+    this.delay = new ReconnectDelay(input.settings.maxReconnectDelay);
+    this.client = new Redis(
+      clientOptions({
+        role: input.role,
+        location: input.location,
+        options: input.options,
+        settings: input.settings,
+        delay: this.delay,
+        resolved: (address) => {
+          this.resolved = this.hooks.resolve(this, address);
+          return this.resolved;
+        },
+      }),
+    );
+    const sentinel = input.location.kind === 'sentinel';
+    assertClientInternals(this.client, { sentinel });
+    this.guard = new FailoverGuard(
+      this.client,
+      input.settings.failoverHoldTimeout,
+      (error) => this.translate(error),
+      () => this.hooks.holdTimedOut(),
+    );
+    if (sentinel && this.role === 'master') onRoleMismatch(this.client, () => this.hooks.wrongRole(this));
+    this.listen();
+  }
+
+  /** The node to name in errors: where the client is (or was resolved to), or the one server. */
+  get node(): NodeAddress | undefined {
+    const location = this.location;
+    if (location.kind === 'sentinel') return this.connectedTo ?? this.resolved;
+    return 'path' in location
+      ? { host: location.path, port: 0 }
+      : { host: location.host, port: location.port };
+  }
+
+  /** The node the client is on, or is handshaking with right now. */
+  get position(): NodeAddress | undefined {
+    return this.connectedTo ?? (this.client.status === 'connect' ? this.resolved : undefined);
+  }
+
+  /** Resolve and dial again now (see `reconnectNow`). */
+  reconnect(): void {
+    reconnectNow(this.client, this.delay);
+  }
+
+  /** Fails every command queued on the client with `error`, which becomes its `lastError`. */
+  failQueued(error: Error): void {
+    this.lastError = error;
+    failQueued(this.client, error);
+  }
+
+  /** The driver's error → the typed error callers see. */
+  translate(error: Error): Error {
+    return translateNodeError(error, { alias: this.alias, node: () => this.node });
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.queueTimer);
+    clearTimeout(this.handshakeTimer);
+    this.client.disconnect();
+  }
+
+  private listen(): void {
+    const { client } = this;
+    // ioredis's connectTimeout stops at the TCP connect; a paused (SIGSTOP) node accepts the
+    // connection in the kernel and then never answers the handshake, which would hang the client.
+    client.on('connect', () => {
+      clearTimeout(this.handshakeTimer);
+      this.handshakeTimer = setTimeout(
+        () => dropIfStillHandshaking(client, this.delay),
+        this.settings.socketConnectTimeout,
+      );
+    });
+    client.on('ready', () => {
+      clearTimeout(this.handshakeTimer);
+      clearTimeout(this.queueTimer);
+      this.queueTimer = undefined;
+      this.failures.clear();
+      this.connectedTo = this.location.kind === 'sentinel' ? this.resolved : undefined;
+      this.lastError = undefined;
+      this.hooks.ready(this, this.connectedTo);
+    });
+    client.on('close', () => {
+      clearTimeout(this.handshakeTimer);
+      this.connectedTo = undefined;
+      this.armQueueTimer();
+    });
+    client.on('sentinelError', (error: Error) => {
+      const failure = parseSentinelFailure(error);
+      if (failure !== undefined)
+        this.failures.set(`${failure.sentinel.host}:${failure.sentinel.port}`, failure);
+    });
+    client.on('error', (error: Error) => this.onError(error));
+  }
+
+  private onError(error: Error): void {
+    if (this.closed) return;
+    if (this.location.kind === 'sentinel' && isAllSentinelsUnreachable(error)) {
+      // ioredis walks its sentinel list across reconnects and says "all unreachable" whenever it
+      // reaches the end, even when each sentinel answered; only a failure of every sentinel counts.
+      if (this.failures.size < this.location.sentinels.length) return;
+      const failures = [...this.failures.values()];
+      this.failures.clear();
+      this.hooks.sentinelRoundFailed(this, failures);
+      return;
+    }
+    const translated = this.translate(error);
+    this.lastError = translated;
+    this.hooks.error(this, translated);
+  }
+
+  /**
+   * While the client cannot reach its node, a command that has waited `queueTimeout` ms fails;
+   * checked four times per `queueTimeout`, so a command waits between 1 and 1.25 times that.
+   */
+  private armQueueTimer(): void {
+    if (this.queueTimer !== undefined || this.closed) return;
+    const waitedMs = this.settings.queueTimeout;
+    this.queueTimer = setTimeout(() => {
+      this.queueTimer = undefined;
+      if (this.closed || this.client.status === 'ready') return;
+      const cutoff = Date.now() - waitedMs;
+      failWaiting(
+        this.client,
+        (command) => (firstSentAt(command) ?? 0) <= cutoff,
+        new NodeUnavailableError(this.role, waitedMs, { alias: this.alias, cause: this.lastError }),
+      );
+      this.armQueueTimer();
+    }, waitedMs / 4);
+  }
+}
