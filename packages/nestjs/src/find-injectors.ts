@@ -2,18 +2,27 @@ import 'reflect-metadata';
 import type { InjectionToken, Type } from '@nestjs/common';
 import type { ModulesContainer } from '@nestjs/core';
 
+/**
+ * Where `@InjectCache`/`@InjectCacheManager`/`@InjectRedis` note, on the class they decorate, the
+ * token it injects: this package's own metadata, read back only to name that class in an error.
+ */
+const INJECTED_TOKENS = 'sentinel-kit:injected-tokens';
+/** TypeScript's constructor parameter types: how a class injects @nestjs/cache-manager's `Cache` by type. */
+const PARAMTYPES = 'design:paramtypes';
+
+/** Notes on the class of `target` (a constructor, or a prototype for a property) that it injects `token`. */
+export function recordInjectedToken(target: object, token: string): void {
+  const type = typeof target === 'function' ? target : target.constructor;
+  const own = (Reflect.getOwnMetadata(INJECTED_TOKENS, type) ?? []) as string[];
+  Reflect.defineMetadata(INJECTED_TOKENS, [...own, token], type);
+}
+
 interface Wrapper {
   name?: unknown;
   token?: unknown;
   metatype?: unknown;
   inject?: readonly unknown[] | null;
-  host?: { metatype?: unknown } | undefined;
 }
-
-/** Nest's metadata keys for `@Inject()` on constructor parameters and on properties. */
-const SELF_DECLARED_DEPS = 'self:paramtypes';
-const PROPERTY_DEPS = 'self:properties_metadata';
-const PARAMTYPES = 'design:paramtypes';
 
 const tokenOf = (dependency: unknown): unknown =>
   dependency !== null && typeof dependency === 'object' && 'token' in dependency
@@ -21,19 +30,21 @@ const tokenOf = (dependency: unknown): unknown =>
     : dependency;
 
 function dependenciesOf(wrapper: Wrapper): unknown[] {
+  // A factory (or useExisting) provider lists its tokens in `inject`.
   if (wrapper.inject) return wrapper.inject.map(tokenOf);
   const type = wrapper.metatype;
   if (typeof type !== 'function') return [];
-  const declared = (Reflect.getMetadata(SELF_DECLARED_DEPS, type) ?? []) as Array<{ param: unknown }>;
-  const properties = (Reflect.getMetadata(PROPERTY_DEPS, type) ?? []) as Array<{ type: unknown }>;
-  const byType = (Reflect.getMetadata(PARAMTYPES, type) ?? []) as unknown[];
-  return [...declared.map((d) => d.param), ...properties.map((p) => p.type), ...byType];
+  return [
+    ...((Reflect.getMetadata(INJECTED_TOKENS, type) ?? []) as unknown[]),
+    ...((Reflect.getMetadata(PARAMTYPES, type) ?? []) as unknown[]),
+  ];
 }
 
 /**
  * The names of the providers, controllers and enhancers of this application that inject one of
- * `tokens`, leaving out those declared by `ownModule` itself. Used to tell an alias that this app
- * really asks for from one that only some other module in the process named.
+ * `tokens` through this package's decorators, by type, or as a factory's `inject`, leaving out
+ * those declared by `ownModule` itself. Only for error messages: a plain `@Inject(token)` is not
+ * seen, and the module's aliases come from its config, never from here.
  */
 export function findInjectors(
   container: ModulesContainer,

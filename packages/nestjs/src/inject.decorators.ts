@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { recordAlias } from './referenced-aliases.js';
+import { recordInjectedToken } from './find-injectors.js';
 import {
   DEFAULT_CACHE_ALIAS,
   getCacheManagerToken,
@@ -7,18 +7,28 @@ import {
   getRedisToken,
 } from './sentinel-cache.constants.js';
 
+type InjectDecorator = PropertyDecorator & ParameterDecorator;
+
+/**
+ * `@Inject(token)`, also noting the token on the decorated class so that a bootstrap error for an
+ * alias the caches lack can name the class that injects it.
+ */
+function injectToken(token: string): InjectDecorator {
+  const inject = Inject(token) as (target: object, key: string | symbol | undefined, index?: number) => void;
+  return ((target: object, key: string | symbol | undefined, index?: number) => {
+    recordInjectedToken(target, token);
+    inject(target, key, index);
+  }) as InjectDecorator;
+}
+
 /** Injects the django-style `Cache` of `alias` (default `'default'`). */
-export function InjectCache(alias: string = DEFAULT_CACHE_ALIAS): PropertyDecorator & ParameterDecorator {
-  recordAlias(alias);
-  return Inject(getCacheToken(alias));
+export function InjectCache(alias: string = DEFAULT_CACHE_ALIAS): InjectDecorator {
+  return injectToken(getCacheToken(alias));
 }
 
 /** Injects a cache-manager instance (milliseconds TTLs, Keyv underneath) over the cache of `alias`. */
-export function InjectCacheManager(
-  alias: string = DEFAULT_CACHE_ALIAS,
-): PropertyDecorator & ParameterDecorator {
-  recordAlias(alias);
-  return Inject(getCacheManagerToken(alias));
+export function InjectCacheManager(alias: string = DEFAULT_CACHE_ALIAS): InjectDecorator {
+  return injectToken(getCacheManagerToken(alias));
 }
 
 /**
@@ -30,7 +40,6 @@ export function InjectCacheManager(
 export function InjectRedis(
   alias: string = DEFAULT_CACHE_ALIAS,
   options: { write?: boolean } = {},
-): PropertyDecorator & ParameterDecorator {
-  recordAlias(alias);
-  return Inject(getRedisToken(alias, options));
+): InjectDecorator {
+  return injectToken(getRedisToken(alias, options));
 }

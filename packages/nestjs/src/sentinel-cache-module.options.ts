@@ -15,9 +15,12 @@ export interface SentinelCacheModuleExtras {
   /** Register the module globally, so feature modules need not import it. @default false */
   isGlobal?: boolean;
   /**
-   * Aliases to offer injection tokens for, beyond the static config's keys and those named by
-   * `@InjectCache`/`@InjectCacheManager`/`@InjectRedis`. Useful with `forRootAsync`, whose aliases
-   * are only known at runtime, when tokens are looked up dynamically (`moduleRef.get`).
+   * The aliases to offer injection tokens for (`@InjectCache(alias)`, `getCacheToken(alias)`, …)
+   * besides `default`, which is always offered. `forRootAsync` needs them: its caches are only
+   * known once its factory has run, after Nest has wired the app. `forRoot` takes the static
+   * config's keys (or the registry's aliases) itself. Bootstrap fails with `InjectedCacheAliasError`
+   * when the caches lack a listed alias; injecting an alias that is not offered fails with Nest's
+   * "can't resolve dependencies" error naming its token (`sentinel-kit:cache:<alias>`).
    * @default []
    */
   aliases?: string[];

@@ -3,7 +3,6 @@ import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '
 import { type Caches, createCaches } from '@sentinel-kit/core';
 import { aliasProviders, aliasTokens } from './alias-providers.js';
 import { CachesService } from './caches.service.js';
-import { referencedAliases } from './referenced-aliases.js';
 import { DEFAULT_CACHE_ALIAS, getCacheManagerToken, SENTINEL_CACHES } from './sentinel-cache.constants.js';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -55,7 +54,7 @@ export class SentinelCacheModule extends ConfigurableModuleClass implements OnAp
     super();
   }
 
-  /** Caches from a static config (or registry). */
+  /** Caches from a static config (or registry): its aliases are the config's keys (or the registry's). */
   static forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
     const configured = isRegistry(options.caches) ? options.caches.aliases : Object.keys(options.caches);
     // biome-ignore lint/complexity/noThisInStatic: super keeps `module: SentinelCacheModule` in the definition.
@@ -65,7 +64,10 @@ export class SentinelCacheModule extends ConfigurableModuleClass implements OnAp
     ]);
   }
 
-  /** Caches from a factory, e.g. one that reads a `ConfigService`. */
+  /**
+   * Caches from a factory, e.g. one that reads a `ConfigService`. The factory runs after Nest has
+   * wired the app, so the aliases to offer tokens for are `default` and the `aliases` option.
+   */
   static forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
     // biome-ignore lint/complexity/noThisInStatic: super keeps `module: SentinelCacheModule` in the definition.
     return SentinelCacheModule.withAliases(super.forRootAsync(options), options.aliases ?? []);
@@ -75,13 +77,14 @@ export class SentinelCacheModule extends ConfigurableModuleClass implements OnAp
     if (this.state.owned) await this.state.caches.close();
   }
 
-  private static withAliases(definition: DynamicModule, aliases: readonly string[]): DynamicModule {
-    const all = [...new Set([DEFAULT_CACHE_ALIAS, ...aliases, ...referencedAliases()])];
+  /** Adds the providers and exports of `listed` aliases, and of `default`, which is always offered. */
+  private static withAliases(definition: DynamicModule, listed: readonly string[]): DynamicModule {
+    const all = [...new Set([DEFAULT_CACHE_ALIAS, ...listed])];
     return {
       ...definition,
       providers: [
         ...(definition.providers ?? []),
-        ...all.flatMap((a) => aliasProviders(a, SentinelCacheModule)),
+        ...all.flatMap((a) => aliasProviders(a, listed.includes(a), SentinelCacheModule)),
       ],
       exports: [...(definition.exports ?? []), ...all.flatMap(aliasTokens)],
     };

@@ -261,6 +261,7 @@ describe('SentinelCacheModule.forRootAsync', () => {
           imports: [ConfigModule],
           inject: [CONFIG],
           useFactory: (config: { caches: ReturnType<typeof cachesConfig> }) => ({ caches: config.caches }),
+          aliases: ['hp'],
         }),
       ],
       providers: [Consumers],
@@ -286,7 +287,12 @@ describe('an alias the config lacks', () => {
 
   it('fails at bootstrap with a typed error naming the known aliases and the injector', async () => {
     const error = await Test.createTestingModule({
-      imports: [SentinelCacheModule.forRoot({ caches: cachesConfig() })],
+      imports: [
+        SentinelCacheModule.forRootAsync({
+          useFactory: () => ({ caches: cachesConfig() }),
+          aliases: ['nope'],
+        }),
+      ],
       providers: [NeedsMissing],
     })
       .compile()
@@ -304,5 +310,76 @@ describe('an alias the config lacks', () => {
       imports: [SentinelCacheModule.forRoot({ caches: cachesConfig() })],
     }).compile();
     await moduleRef.close();
+  });
+
+  it('fails at bootstrap when the caches lack an alias listed in aliases, even if nothing injects it', async () => {
+    const error = await Test.createTestingModule({
+      imports: [
+        SentinelCacheModule.forRootAsync({
+          useFactory: () => ({ caches: cachesConfig() }),
+          aliases: ['nope'],
+        }),
+      ],
+    })
+      .compile()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InjectedCacheAliasError);
+    expect((error as Error).message).toMatch(/"nope" is listed in SentinelCacheModule's aliases option/);
+  });
+
+  it('offers no token for an alias that forRoot() does not configure, whatever decorators name it', async () => {
+    const error = await Test.createTestingModule({
+      imports: [SentinelCacheModule.forRoot({ caches: cachesConfig() })],
+      providers: [NeedsMissing],
+    })
+      .compile()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(UnknownCacheAliasError);
+    expect((error as Error).message).toContain('NeedsMissing');
+    expect((error as Error).message).toContain(getCacheToken('nope'));
+  });
+
+  it('offers forRootAsync() tokens only for default and the aliases option, not for aliases decorators name', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [SentinelCacheModule.forRootAsync({ useFactory: () => ({ caches: cachesConfig() }) })],
+    }).compile();
+    try {
+      expect(moduleRef.get(getCacheToken('default'))).toBeDefined();
+      // Consumers and NeedsMissing, defined in this file, inject "hp" and "nope".
+      expect(() => moduleRef.get(getCacheToken('hp'))).toThrow();
+      expect(() => moduleRef.get(getCacheToken('nope'))).toThrow();
+    } finally {
+      await moduleRef.close();
+    }
+  });
+
+  it('fails at bootstrap when a class injects the default alias the caches lack', async () => {
+    @Injectable()
+    class NeedsDefault {
+      constructor(@InjectCacheManager() readonly manager: CacheManager) {}
+    }
+    const { hp } = cachesConfig();
+    const error = await Test.createTestingModule({
+      imports: [SentinelCacheModule.forRoot({ caches: { hp } })],
+      providers: [NeedsDefault],
+    })
+      .compile()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InjectedCacheAliasError);
+    expect((error as Error).message).toContain('"default" is injected into NeedsDefault');
+  });
+
+  it('boots caches without a default alias when nothing injects it', async () => {
+    const { hp } = cachesConfig();
+    const moduleRef = await Test.createTestingModule({
+      imports: [SentinelCacheModule.forRoot({ caches: { hp } })],
+    }).compile();
+    try {
+      expect(moduleRef.get(getCacheToken('default'))).toBeNull();
+      expect(moduleRef.get(getCacheToken('hp'))).toBeDefined();
+    } finally {
+      await moduleRef.close();
+    }
   });
 });
