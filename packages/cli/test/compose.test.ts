@@ -16,8 +16,8 @@ import {
 } from './compose-file.js';
 
 /**
- * docker-compose.yml runs with min-replicas-to-write 1 as issue 7 asks (a master that lost every
- * replica refuses writes, as in production); the testkit defaults to 0 so tests that stop replicas
+ * docker-compose.yml runs with min-replicas-to-write 1, as a production topology should (a master
+ * that lost every replica refuses writes); the testkit defaults to 0 so tests that stop replicas
  * still write, and tests that want it pass `minReplicasToWrite`.
  */
 const COMPOSE_MIN_REPLICAS_TO_WRITE = 1;
