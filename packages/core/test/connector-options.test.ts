@@ -22,6 +22,7 @@ const SAMPLE: Required<Omit<ConnectorOptions, 'location'>> = {
   socketTimeout: 3456,
   readFrom: 'master',
   tls: true,
+  sentinelTls: false,
   natMap: { '10.0.0.1:6379': { host: '127.0.0.1', port: 6379 } },
   alias: 'hp',
   logger: {},

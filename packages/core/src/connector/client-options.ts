@@ -20,11 +20,20 @@ export interface ClientOptionsInput {
   resolved(address: NodeAddress): NodeAddress;
 }
 
+const asTls = (tls: boolean | ConnectionOptions): ConnectionOptions | undefined =>
+  tls === false ? undefined : tls === true ? {} : tls;
+
 /** TLS to the data nodes: the option when given, else what the location's scheme says. */
 export function tlsOptions(options: ConnectorOptions, location: Location): ConnectionOptions | undefined {
-  const tls = options.tls ?? location.tls;
-  if (tls === false) return undefined;
-  return tls === true ? {} : tls;
+  return asTls(options.tls ?? location.tls);
+}
+
+/** TLS to the sentinels: `sentinelTls` when given, else the same as the data nodes'. */
+export function sentinelTlsOptions(
+  options: ConnectorOptions,
+  location: Location,
+): ConnectionOptions | undefined {
+  return asTls(options.sentinelTls ?? options.tls ?? location.tls);
 }
 
 /**
@@ -62,6 +71,7 @@ export function clientOptions(input: ClientOptionsInput): RedisOptions {
     sentinelUsername: options.sentinelUsername,
     sentinelPassword: options.sentinelPassword,
     sentinelCommandTimeout: settings.sentinelTimeout,
+    sentinelTLS: sentinelTlsOptions(options, location),
     enableTLSForSentinelMode: tls !== undefined,
     sentinelRetryStrategy: (attempt) =>
       Math.min(attempt * 50, role === 'master' ? settings.maxReconnectDelay : 1000),

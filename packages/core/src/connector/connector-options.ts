@@ -43,6 +43,11 @@ export interface ConnectorOptions {
   readFrom?: ReadFrom;
   /** TLS to the data nodes: `true`, or `tls.connect` options. Default: what the location says (`rediss…`). */
   tls?: boolean | ConnectionOptions;
+  /**
+   * TLS to the sentinels: `true`, `false` (sentinels on plain ports while the data nodes use TLS), or
+   * `tls.connect` options. Default: the same as the data nodes' (`tls`, else the location's `rediss…`).
+   */
+  sentinelTls?: boolean | ConnectionOptions;
   /** Addresses the sentinels announce → addresses this process can reach (`'10.0.0.1:6379'` → `{ host, port }`). Default: none. */
   natMap?: Record<string, { host: string; port: number }>;
   /** The cache alias, named in errors and logs. Default: none. */
@@ -118,6 +123,7 @@ export const CONNECTOR_OPTIONS = {
   // Per cache, not per socket: `replica(readFrom)` takes it per call.
   readFrom: { default: 'replicaPreferred', identity: false, env: { suffix: 'READ_FROM', kind: 'readFrom' } },
   tls: { default: undefined, identity: 'value', env: { suffix: 'TLS', kind: 'boolean' } },
+  sentinelTls: { default: undefined, identity: 'value', env: { suffix: 'SENTINEL_TLS', kind: 'boolean' } },
   natMap: { default: undefined, identity: 'value' },
   alias: { default: undefined, identity: false },
   logger: { default: undefined, identity: false },

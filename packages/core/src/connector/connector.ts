@@ -9,7 +9,7 @@ import {
 } from '../errors.js';
 import { type Location, parseLocation } from '../location/location.js';
 import { SentinelAdmin, type SentinelAdminOptions } from '../sentinel/sentinel-admin.js';
-import type { ClientRole } from './client-options.js';
+import { type ClientRole, sentinelTlsOptions } from './client-options.js';
 import { connectorKey } from './connector-key.js';
 import {
   type ConnectorLogger,
@@ -201,6 +201,7 @@ export class Connector extends EventEmitter<ConnectorEvents> {
       sentinelTimeout: this.settings.sentinelTimeout,
       natMap: this.options.natMap,
       alias: this.alias,
+      tls: sentinelTlsOptions(this.options, location),
     };
   }
 
