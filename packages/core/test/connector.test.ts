@@ -11,6 +11,7 @@ import {
   startTopology,
   type Topology,
 } from '@sentinel-kit/testkit';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AllSentinelsUnreachableError,
@@ -223,6 +224,52 @@ console.log('closed');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('connectors of one topology in one process', () => {
+  /** Connections on sentinel `index` that a sentinel-kit watch or admin opened (its CLIENT SETNAME). */
+  const watchConnections = async (index: number): Promise<number> => {
+    const sentinel = topo.sentinels[index];
+    if (sentinel === undefined) throw new Error('no sentinel');
+    const probe = new Redis({ host: sentinel.host, port: sentinel.port, password: SENTINEL_PASSWORD });
+    try {
+      const list = String(await probe.call('CLIENT', 'LIST'));
+      return list.split('\n').filter((line) => line.includes('name=sentinel-kit-admin')).length;
+    } finally {
+      probe.disconnect();
+    }
+  };
+
+  it('share one sentinel watch whatever their db or alias: at most 2 connections per sentinel', async () => {
+    const before = await Promise.all(topo.sentinels.map((_, i) => watchConnections(i)));
+    // A check interval no other test uses, so these three connectors start a watch of their own.
+    const three = [0, 1, 2].map((db) =>
+      createConnector({
+        location: topo.locationFor(db),
+        password: PASSWORD,
+        sentinelPassword: SENTINEL_PASSWORD,
+        alias: `db${db}`,
+        masterCheckInterval: 777,
+      }),
+    );
+    try {
+      await Promise.all(three.map((c) => c.master().ping()));
+      await pollUntil(async () => (await watchConnections(0)) === (before[0] ?? 0) + 2, {
+        description: 'the watch subscribed and checked once',
+      });
+      for (const [i, count] of before.entries()) {
+        expect((await watchConnections(i)) - count).toBeLessThanOrEqual(2);
+      }
+      await three[0]?.close();
+      await three[1]?.close();
+      expect(await watchConnections(0)).toBe((before[0] ?? 0) + 2);
+    } finally {
+      await Promise.all(three.map((c) => c.close()));
+    }
+    await pollUntil(async () => (await watchConnections(0)) === before[0], {
+      description: 'the watch closed with its last connector',
+    });
   });
 });
 

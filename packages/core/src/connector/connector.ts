@@ -19,9 +19,9 @@ import {
   resolveSettings,
 } from './connector-options.js';
 import { FailoverState } from './failover-state.js';
-import { MasterWatch } from './master-watch.js';
 import { sentinelRoundError } from './node-errors.js';
 import { chooseReader } from './read-policy.js';
+import { sentinelWatches, type WatchLease } from './sentinel-watches.js';
 import { type SentinelFailure, TrackedClient, type TrackedClientHooks } from './tracked-client.js';
 
 /** Payload of the `failover` event: the master moved. */
@@ -69,9 +69,9 @@ export class Connector extends EventEmitter<ConnectorEvents> {
   private readonly writer: TrackedClient;
   private reader: TrackedClient | undefined;
   private readonly failover: FailoverState | undefined;
-  private readonly watch: MasterWatch | undefined;
-  /** The admin the watch asks; also re-asks the sentinels when ioredis gave up on all of them. */
-  private readonly watchAdmin: SentinelAdmin | undefined;
+  /** The topology's watch, shared with the process's other connectors on the same sentinels. */
+  private readonly watch: WatchLease | undefined;
+  private readonly unwatch: (() => void) | undefined;
   private admin: SentinelAdmin | undefined;
   private healthyReplicas: NodeAddress[] | undefined;
   private lastReported: string | undefined;
@@ -88,18 +88,18 @@ export class Connector extends EventEmitter<ConnectorEvents> {
     this.readFrom = this.settings.readFrom;
     this.hooks = this.clientHooks();
     const location = this.location;
+    this.writer = this.open('master');
     if (location.kind === 'sentinel') {
-      this.failover = this.failoverState(location);
-      this.watchAdmin = new SentinelAdmin(this.adminOptions(location));
-      this.watch = new MasterWatch(this.watchAdmin, this.settings.masterCheckInterval, {
-        event: (event) => this.failover?.sentinelEvent(event),
-        master: (address) => this.failover?.masterNamed(address),
+      const failover = this.failoverState(location);
+      this.failover = failover;
+      this.watch = sentinelWatches.acquire(this.adminOptions(location), this.settings.masterCheckInterval);
+      this.unwatch = this.watch.watch.add({
+        event: (event) => failover.sentinelEvent(event),
+        master: (address) => failover.masterNamed(address),
         replicas: (healthy) => this.onReplicas(healthy),
         error: (error) => this.report(error),
       });
     }
-    this.writer = this.open('master');
-    this.watch?.start();
   }
 
   /** The client for writes: the same `Redis` for the connector's whole life, always on the current master. */
@@ -130,10 +130,11 @@ export class Connector extends EventEmitter<ConnectorEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.unwatch?.();
     this.writer.guard.release();
     this.writer.close();
     this.reader?.close();
-    await Promise.all([this.watch?.close(), this.admin?.close()]);
+    await Promise.all([this.watch?.release(), this.admin?.close()]);
   }
 
   private open(role: ClientRole): TrackedClient {
@@ -223,9 +224,9 @@ export class Connector extends EventEmitter<ConnectorEvents> {
     let error = summary;
     // ioredis keeps only "Connection is closed" for a sentinel it could not reach; asking once more
     // through the admin yields each sentinel's own socket error (ECONNREFUSED, a timeout).
-    if (summary instanceof AllSentinelsUnreachableError && this.watchAdmin !== undefined) {
+    if (summary instanceof AllSentinelsUnreachableError && this.watch !== undefined) {
       try {
-        await this.watchAdmin.masterAddress();
+        await this.watch.admin.masterAddress();
         return;
       } catch (cause) {
         if (cause instanceof SentinelKitError) error = cause;

@@ -30,22 +30,38 @@ const REPLICA_EVENTS = new Set([
 ]);
 
 /**
- * Keeps a connector's view of the topology fresh from the sentinels: an event subscription on every
- * sentinel (retried until at least one accepts), plus a periodic check of the master address and
- * the usable replicas, so a missed message or a hung master that stays connected is still noticed.
+ * Keeps the connectors' view of one topology fresh from the sentinels: an event subscription on
+ * every sentinel (retried until at least one accepts), plus a periodic check of the master address
+ * and the usable replicas, so a missed message or a hung master that stays connected is still
+ * noticed. One watch serves every connector of the topology in the process (see `SentinelWatches`):
+ * each adds its handlers, and the sentinels see one subscription and one command connection each.
  */
 export class MasterWatch {
   private subscription: SentinelSubscription | undefined;
   private subscribing = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly listeners = new Set<MasterWatchHandlers>();
+  private readonly handlers: MasterWatchHandlers = {
+    event: (event) => this.each((h) => h.event(event)),
+    master: (address) => this.each((h) => h.master(address)),
+    replicas: (healthy) => this.each((h) => h.replicas(healthy)),
+    error: (error) => this.each((h) => h.error(error)),
+  };
 
   constructor(
     private readonly admin: SentinelAdmin,
     private readonly intervalMs: number,
-    private readonly handlers: MasterWatchHandlers,
   ) {
-    admin.on('sentinelError', (error: Error) => handlers.error(error));
+    admin.on('sentinelError', (error: Error) => this.handlers.error(error));
+  }
+
+  /** Adds one connector's handlers; returns the function that removes them. */
+  add(handlers: MasterWatchHandlers): () => void {
+    this.listeners.add(handlers);
+    return () => {
+      this.listeners.delete(handlers);
+    };
   }
 
   start(): void {
@@ -95,6 +111,10 @@ export class MasterWatch {
     if (event.instance?.type === 'slave' && REPLICA_EVENTS.has(event.type)) this.refreshReplicas();
   }
 
+  private each(call: (handlers: MasterWatchHandlers) => void): void {
+    for (const handlers of this.listeners) call(handlers);
+  }
+
   private schedule(delayMs: number): void {
     if (this.closed) return;
     this.timer = setTimeout(() => void this.check(), delayMs);
@@ -109,7 +129,8 @@ export class MasterWatch {
       this.report(error as Error);
     }
     this.refreshReplicas();
-    this.schedule(this.intervalMs);
+    // ±20 % jitter, so a fleet of processes started together does not ask the sentinels in step.
+    this.schedule(this.intervalMs * (0.8 + 0.4 * Math.random()));
   }
 
   private report(error: Error): void {
