@@ -55,7 +55,8 @@ export function assertClientInternals(client: Redis, options: { sentinel: boolea
 
 /**
  * ioredis's `retryStrategy` with a short, capped, linear delay (ioredis 6's default grows
- * exponentially to seconds), and a way to make the next reconnect immediate.
+ * exponentially to seconds), jittered between half and all of it so a fleet of processes that lost
+ * one master does not reconnect in step, and a way to make the next reconnect immediate.
  */
 export class ReconnectDelay {
   private immediate = false;
@@ -67,7 +68,7 @@ export class ReconnectDelay {
       this.immediate = false;
       return 0;
     }
-    return Math.min(attempt * 25, this.maxMs);
+    return Math.round(Math.min(attempt * 25, this.maxMs) * (0.5 + Math.random() / 2));
   };
 
   /** The next reconnect starts at once. */
