@@ -1,33 +1,138 @@
 /**
- * The base of every error sentinel-kit throws. `code` is stable across releases, so callers and
- * logs can match on it instead of on the message; `alias` names the cache the failure belongs to
- * when there is one; `cause` keeps the underlying error.
+ * Every `code` a sentinel-kit error carries, one line per layer. Codes are stable across releases:
+ * match on them (or use `isSentinelKitError(err, code)`), never on messages. The last line belongs
+ * to the packages built on core (cli, keyv, express-session), so one union covers the whole kit.
  */
-export class SentinelKitError extends Error {
-  override name = 'SentinelKitError';
-  readonly code: string;
-  readonly alias: string | undefined;
+// biome-ignore format: one line per layer reads better than one code per line
+export const ERROR_CODES = [
+  'ERR_INVALID_LOCATION', 'ERR_NOT_SENTINEL_LOCATION',
+  'ERR_NO_SENTINELS', 'ERR_CLOSED', 'ERR_ALL_SENTINELS_UNREACHABLE', 'ERR_UNKNOWN_MASTER', 'ERR_AUTH',
+  'ERR_FAILOVER_REFUSED',
+  'ERR_NODE_UNAVAILABLE', 'ERR_NOREPLICAS', 'ERR_READONLY_NODE', 'ERR_MASTER_DEMOTED',
+  'ERR_CACHE_CONNECTION', 'ERR_CACHE_COMMAND', 'ERR_KEY_NOT_FOUND', 'ERR_VALUE_NOT_INTEGER',
+  'ERR_SERIALIZATION', 'ERR_DESERIALIZATION', 'ERR_LOCK_NOT_OWNED', 'ERR_LOCK_TIMEOUT',
+  'ERR_UNKNOWN_CACHE_ALIAS', 'ERR_INVALID_CACHE_CONFIG', 'ERR_INVALID_ARGUMENT', 'ERR_INVALID_ENV',
+  'ERR_COMPRESSOR_UNAVAILABLE',
+  'ERR_CLI_USAGE', 'ERR_INVALID_TTL', 'ERR_KEYV_SERIALIZED_VALUE', 'ERR_INVALID_SESSION_STORE_OPTION',
+  'ERR_SESSION_STORE', 'ERR_SESSION_NOT_REPLICATED',
+] as const;
 
-  constructor(code: string, message: string, options: { cause?: unknown; alias?: string } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * What a message says, in the order every message says it: `problem`, then ` (cache "<alias>")`
+ * when there is an alias, then `: detail`, then `fix`.
+ */
+export interface ErrorParts {
+  /** What happened, in a few words. */
+  problem: string;
+  /** The specifics: a cause, the nodes asked. */
+  detail?: string;
+  /** How to fix it, naming the option; absent when no setting would help. */
+  fix?: string;
+  /** The problem names the alias itself (an unknown alias): no label, and `forAlias` keeps it. */
+  namesAlias?: boolean;
+}
+
+/** What every constructor takes besides its own facts: the cache it belongs to and the cause. */
+export interface ErrorContext {
+  alias?: string | undefined;
+  cause?: unknown;
+}
+
+/** Shared by every copy of the package (ESM and CJS builds, two versions): the brand on each instance. */
+const BRAND = Symbol.for('sentinel-kit.error');
+const PARTS = Symbol('sentinel-kit.error.parts');
+
+const label = (alias: string | undefined): string => (alias === undefined ? '' : ` (cache "${alias}")`);
+const unstop = (text: string): string => text.replace(/\.+$/, '');
+
+function compose(parts: ErrorParts | string, alias: string | undefined): string {
+  if (typeof parts === 'string') return parts;
+  const where = parts.namesAlias ? '' : label(alias);
+  const detail = parts.detail ? `: ${unstop(parts.detail)}` : '';
+  const fix = parts.fix ? ` ${unstop(parts.fix)}.` : '';
+  return `${unstop(parts.problem)}${where}${detail}.${fix}`;
+}
+
+const isBranded = (value: unknown): value is SentinelKitError =>
+  typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+
+type Constructor<T> = abstract new (...args: never[]) => T;
+
+const ordinaryInstanceOf = (type: object, value: unknown): boolean =>
+  Function.prototype[Symbol.hasInstance].call(type, value);
+
+/** The brand makes any sentinel-kit error a `SentinelKitError`; a class with its own `code`, any with that code. */
+function matchesClass(type: object, value: unknown): boolean {
+  if (!isBranded(value)) return ordinaryInstanceOf(type, value);
+  if (type === SentinelKitError) return true;
+  const own = Object.hasOwn(type, 'code') ? (type as { code?: unknown }).code : undefined;
+  return own === undefined ? ordinaryInstanceOf(type, value) : value.code === own;
+}
+
+/**
+ * The base of every error sentinel-kit throws. `code` is stable across releases; `alias` names
+ * the cache the failure belongs to, when there is one; `cause` keeps the underlying error.
+ *
+ * `instanceof` holds across copies of the package (the ESM and the CJS build loaded side by side):
+ * every instance carries a `Symbol.for` brand, and a class with its own static `code` matches any
+ * branded error with that code.
+ */
+export class SentinelKitError<C extends ErrorCode = ErrorCode> extends Error {
+  override name = 'SentinelKitError';
+  readonly code: C;
+  readonly alias: string | undefined;
+  declare private readonly [PARTS]: ErrorParts | string;
+
+  /** `message` as parts gets the alias label and can be relabelled; a string is kept as given. */
+  constructor(code: C, message: ErrorParts | string, context: ErrorContext = {}) {
+    super(
+      compose(message, context.alias),
+      context.cause === undefined ? undefined : { cause: context.cause },
+    );
     this.code = code;
-    this.alias = options.alias;
+    this.alias = context.alias;
+    Object.defineProperty(this, BRAND, { value: true });
+    Object.defineProperty(this, PARTS, { value: message });
+  }
+
+  static override [Symbol.hasInstance]<T>(this: Constructor<T>, value: unknown): value is T {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class right of `instanceof`, often a subclass
+    return matchesClass(this, value);
+  }
+
+  /**
+   * A copy of this error (same class, fields, cause and stack) that belongs to cache `alias`, for a
+   * connector shared by several caches: its `alias` and its message name the cache whose call failed.
+   */
+  forAlias(alias: string): this {
+    const parts = this[PARTS];
+    if (alias === this.alias || (typeof parts === 'object' && parts.namesAlias)) return this;
+    const message =
+      typeof parts === 'object' || this.alias === undefined
+        ? compose(parts, alias)
+        : this.message.replaceAll(label(this.alias), label(alias));
+    const copy = Object.create(Object.getPrototypeOf(this) as object) as this;
+    Object.defineProperties(copy, Object.getOwnPropertyDescriptors(this));
+    Object.defineProperty(copy, 'alias', { value: alias, enumerable: true });
+    Object.defineProperty(copy, 'message', { value: message, writable: true, configurable: true });
+    const frames = typeof this.stack === 'string' ? this.stack.indexOf('\n    at ') : -1;
+    const stack = `${this.name}: ${message}${frames < 0 ? '' : (this.stack as string).slice(frames)}`;
+    Object.defineProperty(copy, 'stack', { value: stack, writable: true, configurable: true });
+    return copy;
   }
 }
 
 /**
- * A location string that cannot be parsed. The message masks any password it quotes, and no
- * property holds the unmasked input.
+ * True when `error` is a sentinel-kit error, from this copy of the package or any other; with
+ * `code`, only for that code.
  */
-export class InvalidLocationError extends SentinelKitError {
-  override name = 'InvalidLocationError';
-  /** The part of the location that is wrong: `host`, `port`, `db`, `master name`, … */
-  readonly part: string;
-
-  constructor(message: string, part: string) {
-    super('ERR_INVALID_LOCATION', message);
-    this.part = part;
-  }
+export function isSentinelKitError<C extends ErrorCode>(
+  error: unknown,
+  code?: C,
+): error is SentinelKitError<C> {
+  return isBranded(error) && (code === undefined || error.code === code);
 }
 
 /** A sentinel or a data node, as named in error messages. */
@@ -44,278 +149,125 @@ export interface SentinelAttempt {
 
 const addr = (node: NodeAddress): string =>
   node.host.includes(':') ? `[${node.host}]:${node.port}` : `${node.host}:${node.port}`;
-const forAlias = (alias: string | undefined): string => (alias === undefined ? '' : ` (cache "${alias}")`);
+const reasonOf = (cause: unknown): string => unstop(cause instanceof Error ? cause.message : String(cause));
+
+/** A location string that cannot be parsed. The message masks any password; no property holds the input. */
+export class InvalidLocationError extends SentinelKitError<'ERR_INVALID_LOCATION'> {
+  static readonly code = 'ERR_INVALID_LOCATION';
+  override name = 'InvalidLocationError';
+  /** The part of the location that is wrong: `host`, `port`, `db`, `master name`, … */
+  readonly part: string;
+  constructor(message: ErrorParts | string, part: string) {
+    super('ERR_INVALID_LOCATION', message);
+    this.part = part;
+  }
+}
+
+/** `connector.sentinels()` on a location that names one server, not sentinels. */
+export class NotSentinelLocationError extends SentinelKitError<'ERR_NOT_SENTINEL_LOCATION'> {
+  static readonly code = 'ERR_NOT_SENTINEL_LOCATION';
+  override name = 'NotSentinelLocationError';
+  constructor(context: ErrorContext = {}) {
+    const fix = 'Use a sentinel location ("mymaster/host:26379,…/0" or "redis+sentinel://…")';
+    const problem = 'There are no sentinels to ask';
+    super('ERR_NOT_SENTINEL_LOCATION', { problem, detail: 'the location names one server', fix }, context);
+  }
+}
+
+/** A `SentinelAdmin` given no sentinel to ask. */
+export class NoSentinelsError extends SentinelKitError<'ERR_NO_SENTINELS'> {
+  static readonly code = 'ERR_NO_SENTINELS';
+  override name = 'NoSentinelsError';
+  constructor(context: ErrorContext = {}) {
+    const problem = 'SentinelAdmin has no sentinel to ask';
+    super('ERR_NO_SENTINELS', { problem, fix: 'List at least one in "sentinels"' }, context);
+  }
+}
+
+/** A call on something already closed, such as a `SentinelAdmin` after `close()`. */
+export class ClosedError extends SentinelKitError<'ERR_CLOSED'> {
+  static readonly code = 'ERR_CLOSED';
+  override name = 'ClosedError';
+  constructor(what: string, context: ErrorContext = {}) {
+    super('ERR_CLOSED', { problem: `This ${what} was closed`, fix: 'Create a new one' }, context);
+  }
+}
+
+type TimedContext = ErrorContext & { timeoutMs?: number };
 
 /**
  * No sentinel answered. Thrown only when every sentinel failed, each after at most `sentinelTimeout`
  * milliseconds; until then one sentinel's failure is an event, not an error.
  */
-export class AllSentinelsUnreachableError extends SentinelKitError {
+export class AllSentinelsUnreachableError extends SentinelKitError<'ERR_ALL_SENTINELS_UNREACHABLE'> {
+  static readonly code = 'ERR_ALL_SENTINELS_UNREACHABLE';
   override name = 'AllSentinelsUnreachableError';
   readonly masterName: string;
   readonly attempts: SentinelAttempt[];
-
-  constructor(
-    masterName: string,
-    attempts: SentinelAttempt[],
-    options: { alias?: string; timeoutMs?: number } = {},
-  ) {
-    const causes = attempts.map((a) => `${addr(a.sentinel)}: ${a.cause.message}`).join('; ');
-    const timeout = options.timeoutMs === undefined ? '' : ` (now ${options.timeoutMs} ms)`;
-    super(
-      'ERR_ALL_SENTINELS_UNREACHABLE',
-      `All sentinels of master "${masterName}" are unreachable${forAlias(options.alias)}: ${causes}. ` +
-        `Check the sentinel list in the location string, and raise "sentinelTimeout"${timeout} if they are slow to answer.`,
-      { cause: attempts.at(-1)?.cause, alias: options.alias },
-    );
+  constructor(masterName: string, attempts: SentinelAttempt[], options: TimedContext = {}) {
+    const problem = `All sentinels of master "${masterName}" are unreachable`;
+    const detail = attempts.map((a) => `${addr(a.sentinel)}: ${reasonOf(a.cause)}`).join('; ');
+    const now = options.timeoutMs === undefined ? '' : ` (now ${options.timeoutMs} ms)`;
+    const fix = `Check the sentinel list in the location string (or "sentinels"), and raise "sentinelTimeout"${now} if they are slow to answer`;
+    const context = { alias: options.alias, cause: attempts.at(-1)?.cause };
+    super('ERR_ALL_SENTINELS_UNREACHABLE', { problem, detail, fix }, context);
     this.masterName = masterName;
     this.attempts = attempts;
   }
 }
 
-/** The sentinels answered but none of them monitors a master of that name. */
-export class UnknownMasterError extends SentinelKitError {
+/** Sentinels answered that they monitor no master of that name; `sentinels` lists every one asked. */
+export class UnknownMasterError extends SentinelKitError<'ERR_UNKNOWN_MASTER'> {
+  static readonly code = 'ERR_UNKNOWN_MASTER';
   override name = 'UnknownMasterError';
   readonly masterName: string;
   readonly sentinels: NodeAddress[];
-
-  constructor(
-    masterName: string,
-    sentinels: NodeAddress[],
-    options: { alias?: string; cause?: unknown } = {},
-  ) {
-    super(
-      'ERR_UNKNOWN_MASTER',
-      `No sentinel monitors a master named "${masterName}"${forAlias(options.alias)} ` +
-        `(asked ${sentinels.map(addr).join(', ')}). Check the master name in the location string.`,
-      options,
-    );
+  constructor(masterName: string, sentinels: NodeAddress[], context: ErrorContext = {}) {
+    const problem = `No sentinel monitors a master named "${masterName}"`;
+    const detail = `asked ${sentinels.map(addr).join(', ')}`;
+    const fix = 'Check the master name in the location string (or "masterName")';
+    super('ERR_UNKNOWN_MASTER', { problem, detail, fix }, context);
     this.masterName = masterName;
     this.sentinels = sentinels;
   }
 }
 
+type AuthTarget = 'sentinel' | 'data node';
+const SENTINEL_CREDENTIALS =
+  '"sentinelPassword" (and "sentinelUsername" for an ACL user); sentinel credentials are separate from the data nodes\'';
+const NODE_CREDENTIALS =
+  '"password" (and "username" for an ACL user), or the credentials in the location URL';
+
 /**
  * A server refused the credentials (NOAUTH, WRONGPASS). `target` says whether a sentinel or a data
- * node refused, so the message can name the option to fix; the password itself is never quoted.
+ * node refused, so the message names the right option; the password itself is never quoted.
  */
-export class AuthenticationError extends SentinelKitError {
+export class AuthenticationError extends SentinelKitError<'ERR_AUTH'> {
+  static readonly code = 'ERR_AUTH';
   override name = 'AuthenticationError';
-  readonly target: 'sentinel' | 'data node';
+  readonly target: AuthTarget;
   readonly node: NodeAddress;
-
-  constructor(
-    target: 'sentinel' | 'data node',
-    node: NodeAddress,
-    options: { alias?: string; cause?: unknown } = {},
-  ) {
-    const fix =
-      target === 'sentinel'
-        ? '"sentinelPassword" (and "sentinelUsername" for an ACL user); sentinel credentials are separate from the data nodes\''
-        : '"password" (and "username" for an ACL user), or the credentials in the location URL';
-    const reply = options.cause instanceof Error ? ` (${options.cause.message.split(' ')[0]})` : '';
-    super(
-      'ERR_AUTH',
-      `The ${target} ${addr(node)} refused the credentials${reply}${forAlias(options.alias)}. Check the option ${fix}.`,
-      options,
-    );
+  /** `reply`: the server's word for the refusal (`WRONGPASS`), quoted in the message. */
+  constructor(target: AuthTarget, node: NodeAddress, options: ErrorContext & { reply?: string } = {}) {
+    const reply = options.reply === undefined ? '' : ` (${options.reply})`;
+    const problem = `The ${target} ${addr(node)} refused the credentials${reply}`;
+    const fix = `Check the option ${target === 'sentinel' ? SENTINEL_CREDENTIALS : NODE_CREDENTIALS}`;
+    super('ERR_AUTH', { problem, fix }, { alias: options.alias, cause: options.cause });
     this.target = target;
     this.node = node;
   }
 }
 
 /** A sentinel refused `SENTINEL FAILOVER` (for example NOGOODSLAVE or INPROG) and said why. */
-export class FailoverRefusedError extends SentinelKitError {
+export class FailoverRefusedError extends SentinelKitError<'ERR_FAILOVER_REFUSED'> {
+  static readonly code = 'ERR_FAILOVER_REFUSED';
   override name = 'FailoverRefusedError';
   readonly masterName: string;
-
-  constructor(masterName: string, sentinel: NodeAddress, options: { alias?: string; cause?: unknown } = {}) {
-    const reason = options.cause instanceof Error ? options.cause.message : 'no reason given';
-    super(
-      'ERR_FAILOVER_REFUSED',
-      `The sentinel ${addr(sentinel)} refused to fail over master "${masterName}"${forAlias(options.alias)}: ${reason}.`,
-      options,
-    );
+  constructor(masterName: string, sentinel: NodeAddress, context: ErrorContext = {}) {
+    const problem = `The sentinel ${addr(sentinel)} refused to fail over master "${masterName}"`;
+    const detail = context.cause === undefined ? 'no reason given' : reasonOf(context.cause);
+    super('ERR_FAILOVER_REFUSED', { problem, detail }, context);
     this.masterName = masterName;
-  }
-}
-
-/** `incr`/`decr`/`incrVersion` on a key that does not exist, as django-redis raises `ValueError`. */
-export class KeyNotFoundError extends SentinelKitError {
-  override name = 'KeyNotFoundError';
-  readonly key: string;
-
-  constructor(key: string, redisKey: string, options: { alias?: string } = {}) {
-    super('ERR_KEY_NOT_FOUND', `Key "${key}" not found (Redis key "${redisKey}")`, options);
-    this.key = key;
-  }
-}
-
-/** `incr`/`decr` on a stored value that is not a number. */
-export class ValueNotIntegerError extends SentinelKitError {
-  override name = 'ValueNotIntegerError';
-  readonly key: string;
-
-  constructor(key: string, options: { alias?: string; cause?: unknown } = {}) {
-    super(
-      'ERR_VALUE_NOT_INTEGER',
-      `Cannot incr/decr key "${key}": the stored value is not a number. Store an integer with set() first`,
-      options,
-    );
-    this.key = key;
-  }
-}
-
-/** `caches.get(alias)` with an alias that is not configured. */
-export class UnknownCacheAliasError extends SentinelKitError {
-  override name = 'UnknownCacheAliasError';
-
-  constructor(alias: string, known: readonly string[]) {
-    const list = known.length === 0 ? 'none' : known.map((a) => `"${a}"`).join(', ');
-    super(
-      'ERR_UNKNOWN_CACHE_ALIAS',
-      `Cache alias "${alias}" is not configured (configured aliases: ${list}). Add it to the createCaches() config`,
-      { alias },
-    );
-  }
-}
-
-/** A value the serializer cannot store faithfully, or stored bytes it cannot read back. */
-export class SerializationError extends SentinelKitError {
-  override name = 'SerializationError';
-  readonly key: string;
-
-  constructor(key: string, problem: string, options: { alias?: string; cause?: unknown } = {}) {
-    super('ERR_SERIALIZATION', `Cannot serialize the value of key "${key}": ${problem}`, options);
-    this.key = key;
-  }
-}
-
-/** Stored bytes that neither the compressor nor the serializer can read back. */
-export class DeserializationError extends SentinelKitError {
-  override name = 'DeserializationError';
-  readonly key: string;
-
-  constructor(key: string, problem: string, options: { alias?: string; cause?: unknown } = {}) {
-    super(
-      'ERR_DESERIALIZATION',
-      `Cannot read the stored value of key "${key}": ${problem}. Check that every writer uses the same "serializer" and "compressor" options`,
-      options,
-    );
-    this.key = key;
-  }
-}
-
-/** A cache config entry (or a method argument) with a value of the wrong kind. */
-export class InvalidCacheConfigError extends SentinelKitError {
-  override name = 'InvalidCacheConfigError';
-
-  constructor(message: string, options: { alias?: string; cause?: unknown } = {}) {
-    super('ERR_INVALID_CACHE_CONFIG', message, options);
-  }
-}
-
-/** A bad argument to a cache method (a non-integer delta, a NaN timeout). */
-export class InvalidCacheArgumentError extends SentinelKitError {
-  override name = 'InvalidCacheArgumentError';
-
-  constructor(message: string, options: { alias?: string } = {}) {
-    super('ERR_INVALID_ARGUMENT', message, options);
-  }
-}
-
-/** A `CACHES_<ALIAS>_*` environment variable that cannot be read; `variable` names it. */
-export class InvalidEnvError extends SentinelKitError {
-  override name = 'InvalidEnvError';
-  readonly variable: string;
-
-  constructor(variable: string, problem: string, options: { alias?: string; cause?: unknown } = {}) {
-    super('ERR_INVALID_ENV', `Environment variable ${variable}: ${problem}`, options);
-    this.variable = variable;
-  }
-}
-
-/** A compressor this runtime cannot provide (zstd before Node 22.15). */
-export class CompressorUnavailableError extends SentinelKitError {
-  override name = 'CompressorUnavailableError';
-
-  constructor(compressor: string, problem: string, options: { alias?: string } = {}) {
-    super('ERR_COMPRESSOR_UNAVAILABLE', `Compressor "${compressor}" is unavailable: ${problem}`, options);
-  }
-}
-
-/** `lock.release()`/`extend()` by a holder whose token no longer owns the lock. */
-export class LockNotOwnedError extends SentinelKitError {
-  override name = 'LockNotOwnedError';
-
-  constructor(name: string, action: string, options: { alias?: string } = {}) {
-    super(
-      'ERR_LOCK_NOT_OWNED',
-      `Cannot ${action} lock "${name}": it is not held by this Lock (never acquired, released, or expired after its "timeout")`,
-      options,
-    );
-  }
-}
-
-/** `lock.using(fn)` could not acquire the lock within `blockingTimeout`. */
-export class LockTimeoutError extends SentinelKitError {
-  override name = 'LockTimeoutError';
-
-  constructor(name: string, blockingTimeout: number, options: { alias?: string } = {}) {
-    super(
-      'ERR_LOCK_TIMEOUT',
-      `Could not acquire lock "${name}" within ${blockingTimeout} s. Raise "blockingTimeout" (seconds) or retry later`,
-      options,
-    );
-  }
-}
-
-/**
- * A cache command that failed for a connection reason (socket closed, node unreachable, READONLY,
- * LOADING, a timeout): the kind `ignoreExceptions` turns into a miss. `cause` holds the driver's error.
- */
-export class CacheConnectionError extends SentinelKitError {
-  override name = 'CacheConnectionError';
-
-  constructor(command: string, options: { alias?: string; cause?: unknown } = {}) {
-    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
-    super(
-      'ERR_CACHE_CONNECTION',
-      `Cache${options.alias === undefined ? '' : ` "${options.alias}"`} could not run ${command}: ${reason}. ` +
-        'Set the option "ignoreExceptions: true" to treat such failures as misses',
-      options,
-    );
-  }
-}
-
-/** Redis refused a cache command for a reason that is not about the connection (WRONGTYPE, OOM). */
-export class CacheCommandError extends SentinelKitError {
-  override name = 'CacheCommandError';
-
-  constructor(command: string, options: { alias?: string; cause?: unknown } = {}) {
-    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
-    super(
-      'ERR_CACHE_COMMAND',
-      `Redis refused ${command}${options.alias === undefined ? '' : ` for cache "${options.alias}"`}: ${reason}`,
-      options,
-    );
-  }
-}
-
-/**
- * The master refused a write with NOREPLICAS: fewer replicas than its `min-replicas-to-write` are
- * connected and in sync. The write was not applied.
- */
-export class NoReplicasError extends SentinelKitError {
-  override name = 'NoReplicasError';
-
-  constructor(options: { alias?: string; cause?: unknown } = {}) {
-    super(
-      'ERR_NOREPLICAS',
-      `The master refused a write${options.alias === undefined ? '' : ` for cache "${options.alias}"`}: not enough good replicas ` +
-        '(NOREPLICAS). The write was not applied. Bring replicas back, or lower the server setting "min-replicas-to-write"',
-      options,
-    );
   }
 }
 
@@ -323,54 +275,48 @@ export class NoReplicasError extends SentinelKitError {
  * Commands waited `queueTimeout` milliseconds for a node that stayed unreachable (no sentinel named
  * a reachable master, or every replica was down for `readFrom: 'replica'`).
  */
-export class NodeUnavailableError extends SentinelKitError {
+export class NodeUnavailableError extends SentinelKitError<'ERR_NODE_UNAVAILABLE'> {
+  static readonly code = 'ERR_NODE_UNAVAILABLE';
   override name = 'NodeUnavailableError';
   readonly role: 'master' | 'replica';
-
-  constructor(
-    role: 'master' | 'replica',
-    waitedMs: number,
-    options: { alias?: string; cause?: unknown } = {},
-  ) {
-    const reason = options.cause instanceof Error ? ` Last error: ${options.cause.message}.` : '';
-    super(
-      'ERR_NODE_UNAVAILABLE',
-      `No ${role} was reachable for ${waitedMs} ms${options.alias === undefined ? '' : ` (cache "${options.alias}")`}.${reason} ` +
-        `Raise "queueTimeout" (ms) to let commands wait longer${role === 'replica' ? ', or use readFrom "replicaPreferred"' : ''}`,
-      options,
-    );
+  constructor(role: 'master' | 'replica', waitedMs: number, context: ErrorContext = {}) {
+    const problem = `No ${role} was reachable for ${waitedMs} ms`;
+    const detail = context.cause instanceof Error ? `last error: ${reasonOf(context.cause)}` : undefined;
+    const other =
+      role === 'replica' ? '; with readFrom "replica", "replicaPreferred" falls back to the master' : '';
+    const fix = `Raise "queueTimeout" (ms) to let commands wait longer${other}`;
+    super('ERR_NODE_UNAVAILABLE', { problem, detail, fix }, context);
     this.role = role;
   }
 }
 
-/** A write reached a node that is a replica (READONLY) and no sentinel names another master. */
-export class ReadOnlyNodeError extends SentinelKitError {
-  override name = 'ReadOnlyNodeError';
-  readonly node: NodeAddress | undefined;
-
-  constructor(node: NodeAddress | undefined, options: { alias?: string; cause?: unknown } = {}) {
-    const where = node === undefined ? 'the server' : addr(node);
-    super(
-      'ERR_READONLY_NODE',
-      `A write went to ${where}, which is a read-only replica${forAlias(options.alias)}. ` +
-        'Point the location at the master, or use a sentinel location so writes follow the master',
-      options,
-    );
-    this.node = node;
+/**
+ * The master refused a write with NOREPLICAS: fewer replicas than its `min-replicas-to-write` are
+ * connected and in sync. The write was not applied.
+ */
+export class NoReplicasError extends SentinelKitError<'ERR_NOREPLICAS'> {
+  static readonly code = 'ERR_NOREPLICAS';
+  override name = 'NoReplicasError';
+  constructor(context: ErrorContext = {}) {
+    const detail = 'not enough good replicas (NOREPLICAS); the write was not applied';
+    const fix = 'Bring replicas back, or lower the server setting "min-replicas-to-write"';
+    super('ERR_NOREPLICAS', { problem: 'The master refused a write', detail, fix }, context);
   }
 }
 
-/** `connector.sentinels()` on a location that names one server, not sentinels. */
-export class NotSentinelLocationError extends SentinelKitError {
-  override name = 'NotSentinelLocationError';
-
-  constructor(options: { alias?: string } = {}) {
-    super(
-      'ERR_NOT_SENTINEL_LOCATION',
-      `There are no sentinels to ask${forAlias(options.alias)}: the location names one server. ` +
-        'Use a sentinel location ("mymaster/host:26379,…/0" or "redis+sentinel://…")',
-      options,
-    );
+/** A write reached a read-only replica (READONLY) and no sentinel names another master. */
+export class ReadOnlyNodeError extends SentinelKitError<'ERR_READONLY_NODE'> {
+  static readonly code = 'ERR_READONLY_NODE';
+  override name = 'ReadOnlyNodeError';
+  readonly node: NodeAddress | undefined;
+  /** `sentinel`: the location is a sentinel one, so the sentinels (not the location) chose the node. */
+  constructor(node: NodeAddress | undefined, options: ErrorContext & { sentinel?: boolean } = {}) {
+    const problem = `A write went to ${node === undefined ? 'the server' : addr(node)}, a read-only replica`;
+    const fix = options.sentinel
+      ? 'Check which node the sentinels name as master (`sentinel-kit status <location>`)'
+      : 'Point the location at the master, or use a sentinel location so writes follow the master';
+    super('ERR_READONLY_NODE', { problem, fix }, { alias: options.alias, cause: options.cause });
+    this.node = node;
   }
 }
 
@@ -379,25 +325,187 @@ export class NotSentinelLocationError extends SentinelKitError {
  * `failoverHoldTimeout` milliseconds: queued writes fail instead of waiting for a master that may
  * never come.
  */
-export class MasterDemotedError extends SentinelKitError {
+export class MasterDemotedError extends SentinelKitError<'ERR_MASTER_DEMOTED'> {
+  static readonly code = 'ERR_MASTER_DEMOTED';
   override name = 'MasterDemotedError';
   readonly masterName: string;
   readonly node: NodeAddress | undefined;
-
   constructor(
     masterName: string,
     node: NodeAddress | undefined,
     waitedMs: number,
-    options: { alias?: string } = {},
+    context: ErrorContext = {},
   ) {
-    super(
-      'ERR_MASTER_DEMOTED',
-      `The sentinels name ${node === undefined ? 'a node' : addr(node)} as master "${masterName}"${forAlias(options.alias)}, ` +
-        `but it answers as a replica and no sentinel named another master for ${waitedMs} ms. ` +
-        'Check the sentinels (SENTINEL MASTER, or `sentinel-kit status <location>`); raise "failoverHoldTimeout" (ms) to wait longer',
-      options,
-    );
+    const problem = `The sentinels name ${node === undefined ? 'a node' : addr(node)} as master "${masterName}"`;
+    const detail = `it answers as a replica, and no sentinel named another master for ${waitedMs} ms`;
+    const fix =
+      'Check the sentinels (`sentinel-kit status <location>`), or raise "failoverHoldTimeout" (ms) to wait longer';
+    super('ERR_MASTER_DEMOTED', { problem, detail, fix }, context);
     this.masterName = masterName;
     this.node = node;
+  }
+}
+
+const IGNORE_EXCEPTIONS_HINT = 'Set the option "ignoreExceptions: true" to treat such failures as misses';
+
+/**
+ * A cache command that failed for a connection reason (socket closed, node unreachable, a
+ * timeout): the kind `ignoreExceptions` turns into a miss. `cause` holds the driver's error.
+ */
+export class CacheConnectionError extends SentinelKitError<'ERR_CACHE_CONNECTION'> {
+  static readonly code = 'ERR_CACHE_CONNECTION';
+  override name = 'CacheConnectionError';
+  /**
+   * `ignorable`: the cache has `ignoreExceptions` off and the command is one that option turns into
+   * a miss; only then does the message suggest it.
+   */
+  constructor(command: string, options: ErrorContext & { ignorable?: boolean } = {}) {
+    const fix = options.ignorable ? IGNORE_EXCEPTIONS_HINT : '';
+    const parts = { problem: `Could not run ${command}`, detail: reasonOf(options.cause), fix };
+    super('ERR_CACHE_CONNECTION', parts, { alias: options.alias, cause: options.cause });
+  }
+}
+
+/** Redis refused a cache command for a reason that is not about the connection (WRONGTYPE, OOM). */
+export class CacheCommandError extends SentinelKitError<'ERR_CACHE_COMMAND'> {
+  static readonly code = 'ERR_CACHE_COMMAND';
+  override name = 'CacheCommandError';
+  constructor(command: string, context: ErrorContext = {}) {
+    const parts = { problem: `Redis refused ${command}`, detail: reasonOf(context.cause) };
+    super('ERR_CACHE_COMMAND', parts, context);
+  }
+}
+
+/** `incr`/`decr`/`incrVersion` on a key that does not exist, as django-redis raises `ValueError`. */
+export class KeyNotFoundError extends SentinelKitError<'ERR_KEY_NOT_FOUND'> {
+  static readonly code = 'ERR_KEY_NOT_FOUND';
+  override name = 'KeyNotFoundError';
+  readonly key: string;
+  constructor(key: string, redisKey: string, context: ErrorContext = {}) {
+    const problem = `Key "${key}" not found (Redis key "${redisKey}")`;
+    super('ERR_KEY_NOT_FOUND', { problem, fix: 'Store it with set() or add() first' }, context);
+    this.key = key;
+  }
+}
+
+/** `incr`/`decr` on a stored value that is not a number. */
+export class ValueNotIntegerError extends SentinelKitError<'ERR_VALUE_NOT_INTEGER'> {
+  static readonly code = 'ERR_VALUE_NOT_INTEGER';
+  override name = 'ValueNotIntegerError';
+  readonly key: string;
+  constructor(key: string, context: ErrorContext = {}) {
+    const parts = { problem: `Cannot incr/decr key "${key}"`, detail: 'the stored value is not a number' };
+    super('ERR_VALUE_NOT_INTEGER', { ...parts, fix: 'Store a number with set() first' }, context);
+    this.key = key;
+  }
+}
+
+/** A value the serializer cannot store faithfully; `problem` says why. */
+export class SerializationError extends SentinelKitError<'ERR_SERIALIZATION'> {
+  static readonly code = 'ERR_SERIALIZATION';
+  override name = 'SerializationError';
+  readonly key: string;
+  constructor(key: string, problem: string, context: ErrorContext = {}) {
+    const fix = 'Store a value the serializer can represent, or choose another "serializer" option';
+    const what = `Cannot serialize the value of key "${key}"`;
+    super('ERR_SERIALIZATION', { problem: what, detail: problem, fix }, context);
+    this.key = key;
+  }
+}
+
+/** Stored bytes that neither the compressor nor the serializer can read back; `problem` says why. */
+export class DeserializationError extends SentinelKitError<'ERR_DESERIALIZATION'> {
+  static readonly code = 'ERR_DESERIALIZATION';
+  override name = 'DeserializationError';
+  readonly key: string;
+  constructor(key: string, problem: string, context: ErrorContext = {}) {
+    const fix = 'Check that every writer uses the same "serializer" and "compressor" options';
+    const what = `Cannot read the stored value of key "${key}"`;
+    super('ERR_DESERIALIZATION', { problem: what, detail: problem, fix }, context);
+    this.key = key;
+  }
+}
+
+/** `caches.get(alias)` with an alias that is not configured; `alias` is the one asked for. */
+export class UnknownCacheAliasError extends SentinelKitError<'ERR_UNKNOWN_CACHE_ALIAS'> {
+  static readonly code = 'ERR_UNKNOWN_CACHE_ALIAS';
+  override name = 'UnknownCacheAliasError';
+  constructor(alias: string, known: readonly string[]) {
+    const list = known.length === 0 ? 'none' : known.map((a) => `"${a}"`).join(', ');
+    const problem = `Cache alias "${alias}" is not configured (configured aliases: ${list})`;
+    const fix = 'Add it to the createCaches() config';
+    super('ERR_UNKNOWN_CACHE_ALIAS', { problem, fix, namesAlias: true }, { alias });
+  }
+}
+
+/** A cache config entry with a value of the wrong kind. */
+export class InvalidCacheConfigError extends SentinelKitError<'ERR_INVALID_CACHE_CONFIG'> {
+  static readonly code = 'ERR_INVALID_CACHE_CONFIG';
+  override name = 'InvalidCacheConfigError';
+  constructor(message: ErrorParts | string, context: ErrorContext = {}) {
+    super('ERR_INVALID_CACHE_CONFIG', message, context);
+  }
+}
+
+/** A bad argument to a cache method (a non-integer delta, a NaN timeout). */
+export class InvalidCacheArgumentError extends SentinelKitError<'ERR_INVALID_ARGUMENT'> {
+  static readonly code = 'ERR_INVALID_ARGUMENT';
+  override name = 'InvalidCacheArgumentError';
+  constructor(message: ErrorParts | string, context: ErrorContext = {}) {
+    super('ERR_INVALID_ARGUMENT', message, context);
+  }
+}
+
+/** A `CACHES_<ALIAS>_*` environment variable that cannot be read; `problem` says what was expected. */
+export class InvalidEnvError extends SentinelKitError<'ERR_INVALID_ENV'> {
+  static readonly code = 'ERR_INVALID_ENV';
+  override name = 'InvalidEnvError';
+  readonly variable: string;
+  constructor(variable: string, problem: string, context: ErrorContext = {}) {
+    super('ERR_INVALID_ENV', { problem: `Environment variable ${variable}`, detail: problem }, context);
+    this.variable = variable;
+  }
+}
+
+/** A compressor this runtime cannot provide (zstd before Node 22.15); `problem` says why. */
+export class CompressorUnavailableError extends SentinelKitError<'ERR_COMPRESSOR_UNAVAILABLE'> {
+  static readonly code = 'ERR_COMPRESSOR_UNAVAILABLE';
+  override name = 'CompressorUnavailableError';
+  constructor(compressor: string, problem: string, context: ErrorContext = {}) {
+    const fix = "Choose another \"compressor\" option ('zlib', 'gzip', 'brotli') or pass a Compressor object";
+    const what = `Compressor "${compressor}" is unavailable`;
+    super('ERR_COMPRESSOR_UNAVAILABLE', { problem: what, detail: problem, fix }, context);
+  }
+}
+
+/**
+ * `lock.release()`/`extend()` by a holder whose token no longer owns the lock, or (`noTimeout`)
+ * `extend()` of a lock that has no `timeout`.
+ */
+export class LockNotOwnedError extends SentinelKitError<'ERR_LOCK_NOT_OWNED'> {
+  static readonly code = 'ERR_LOCK_NOT_OWNED';
+  override name = 'LockNotOwnedError';
+  constructor(name: string, action: string, context: ErrorContext = {}, noTimeout = false) {
+    const [detail, fix] = noTimeout
+      ? ['it has no "timeout" to extend', 'Give the lock a "timeout" (seconds)']
+      : [
+          'this Lock does not hold it (never acquired, released, or expired after its "timeout")',
+          'Acquire it first, and raise "timeout" (seconds) if the work outlasts it',
+        ];
+    super('ERR_LOCK_NOT_OWNED', { problem: `Cannot ${action} lock "${name}"`, detail, fix }, context);
+  }
+}
+
+/** `lock.using(fn)` could not take the lock: held past `blockingTimeout`, or held with `blocking: false`. */
+export class LockTimeoutError extends SentinelKitError<'ERR_LOCK_TIMEOUT'> {
+  static readonly code = 'ERR_LOCK_TIMEOUT';
+  override name = 'LockTimeoutError';
+  /** `blockingTimeout` in seconds, or `null` for a lock with `blocking: false` (one attempt). */
+  constructor(name: string, blockingTimeout: number | null, context: ErrorContext = {}) {
+    const [detail, fix] =
+      blockingTimeout === null
+        ? ['it is held and "blocking" is false', 'Set "blocking: true" to wait for it, or retry later']
+        : [`held for more than ${blockingTimeout} s`, 'Raise "blockingTimeout" (seconds), or retry later'];
+    super('ERR_LOCK_TIMEOUT', { problem: `Could not acquire lock "${name}"`, detail, fix }, context);
   }
 }
