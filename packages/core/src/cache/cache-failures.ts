@@ -1,3 +1,4 @@
+import { isDriverConnectionFailure, isReplyError } from '../connector/ioredis/driver-messages.js';
 import { CacheCommandError, CacheConnectionError, SentinelKitError } from '../errors.js';
 import { BurstLog, type BurstLogger } from '../shared/burst-log.js';
 
@@ -24,18 +25,14 @@ const SOCKET_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
-const DRIVER_CONNECTION_MESSAGE =
-  /Connection is closed|Stream isn't writeable|Command timed out|max retries per request|Connection timeout|connect ETIMEDOUT|All sentinels are unreachable/i;
-
 /** True for an error that says the connection failed, whatever layer raised it. */
 export function isConnectionFailure(error: unknown): boolean {
   if (error instanceof SentinelKitError) return CONNECTION_CODES.has(error.code);
   if (!(error instanceof Error)) return false;
-  if (error.name === 'ReplyError') return TRANSIENT_REPLY.test(error.message);
-  if (error.name === 'MaxRetriesPerRequestError') return true;
+  if (isReplyError(error)) return TRANSIENT_REPLY.test(error.message);
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && SOCKET_CODES.has(code)) return true;
-  return DRIVER_CONNECTION_MESSAGE.test(error.message);
+  return isDriverConnectionFailure(error);
 }
 
 /**
@@ -47,7 +44,7 @@ export function toCacheError(error: unknown, command: string, alias: string | un
   if (error instanceof SentinelKitError) return error;
   const context = alias === undefined ? { cause: error } : { alias, cause: error };
   if (isConnectionFailure(error)) return new CacheConnectionError(command, context);
-  if (error instanceof Error && error.name === 'ReplyError') return new CacheCommandError(command, context);
+  if (isReplyError(error)) return new CacheCommandError(command, context);
   return error;
 }
 

@@ -9,6 +9,8 @@ import {
   UnknownMasterError,
 } from '../errors.js';
 
+export { isAllSentinelsUnreachable, parseSentinelFailure } from './ioredis/driver-messages.js';
+
 const isAuthFailure = (message: string): boolean => /\b(NOAUTH|WRONGPASS)\b|invalid password/.test(message);
 
 /**
@@ -28,21 +30,6 @@ export function translateNodeError(
   }
   if (message.startsWith('READONLY')) return new ReadOnlyNodeError(context.node(), options);
   return error;
-}
-
-/** ioredis reports one sentinel's failure as text only: `… sentinel <host>:<port> because <reason>`. */
-const SENTINEL_FAILURE =
-  /sentinel (.+):(\d+) (?:because (.*)|successfully, but got an invalid reply: (.*))$/s;
-
-/** One sentinel's failure, as ioredis's `sentinelError` event words it, or undefined if unreadable. */
-export function parseSentinelFailure(error: Error): (SentinelAttempt & { noAnswer: boolean }) | undefined {
-  const match = SENTINEL_FAILURE.exec(error.message);
-  if (match === null) return undefined;
-  const [, host = '', port = '0', reason, reply] = match;
-  const cause = new Error(reason ?? `no address (reply: ${reply})`);
-  // Sentinels answer an unknown master with a null reply (older) or "No such master" (7.x).
-  const noAnswer = reason === undefined || /No such master/i.test(reason);
-  return { sentinel: { host, port: Number(port) }, cause, noAnswer };
 }
 
 /**
