@@ -1,63 +1,54 @@
 import {
-  AllSentinelsUnreachableError,
   AuthenticationError,
+  isSentinelKitError,
   type NodeAddress,
   NoReplicasError,
   ReadOnlyNodeError,
   type SentinelAttempt,
-  SentinelKitError,
-  UnknownMasterError,
+  type SentinelKitError,
 } from '../errors.js';
+import { authRefusal, sentinelVerdict } from '../sentinel/sentinel-verdict.js';
 
 export { isAllSentinelsUnreachable, parseSentinelFailure } from './ioredis/driver-messages.js';
 
-const isAuthFailure = (message: string): boolean => /\b(NOAUTH|WRONGPASS)\b|invalid password/.test(message);
-
 /**
  * A data node's reply or failure → the typed error callers see. Errors that are not about the
- * connection (WRONGTYPE, a script error) pass through unchanged.
+ * connection (WRONGTYPE, a script error) pass through unchanged. `sentinel`: the location is a
+ * sentinel one (the sentinels chose the node), which changes what a READONLY error advises.
  */
 export function translateNodeError(
   error: Error,
-  context: { alias: string | undefined; node: () => NodeAddress | undefined },
+  context: { alias: string | undefined; node: () => NodeAddress | undefined; sentinel?: boolean },
 ): Error {
-  if (error instanceof SentinelKitError) return error;
+  if (isSentinelKitError(error)) return error;
   const { message } = error;
   const options = { alias: context.alias, cause: error };
   if (message.startsWith('NOREPLICAS')) return new NoReplicasError(options);
-  if (isAuthFailure(message)) {
-    return new AuthenticationError('data node', context.node() ?? { host: 'unknown', port: 0 }, options);
+  const reply = authRefusal(error);
+  if (reply !== undefined) {
+    const node = context.node() ?? { host: 'unknown', port: 0 };
+    return new AuthenticationError('data node', node, { ...options, reply });
   }
-  if (message.startsWith('READONLY')) return new ReadOnlyNodeError(context.node(), options);
+  if (message.startsWith('READONLY')) {
+    return new ReadOnlyNodeError(context.node(), { ...options, sentinel: context.sentinel });
+  }
   return error;
 }
 
 /**
- * The error for a round in which every sentinel failed to name a node: a refused credential wins
- * (it will not fix itself), then "no sentinel knows this master", else the unreachable summary.
+ * The error for a round in which every sentinel failed to name a node, by the one verdict the
+ * `SentinelAdmin` uses too (see `sentinelVerdict`). A sentinel that answered without naming a node
+ * (`noAnswer`) counts as not knowing the master.
  */
 export function sentinelRoundError(
   masterName: string,
-  attempts: (SentinelAttempt & { noAnswer: boolean })[],
+  attempts: readonly (SentinelAttempt & { noAnswer: boolean })[],
   options: { alias: string | undefined; timeoutMs: number },
 ): SentinelKitError {
-  const refused = attempts.find((a) => isAuthFailure(a.cause.message));
-  if (refused !== undefined) {
-    return new AuthenticationError('sentinel', refused.sentinel, {
-      alias: options.alias,
-      cause: refused.cause,
-    });
-  }
-  if (attempts.length > 0 && attempts.every((a) => a.noAnswer)) {
-    return new UnknownMasterError(
-      masterName,
-      attempts.map((a) => a.sentinel),
-      { alias: options.alias },
-    );
-  }
-  return new AllSentinelsUnreachableError(
-    masterName,
-    attempts.map(({ sentinel, cause }) => ({ sentinel, cause })),
-    options,
-  );
+  const failures = attempts.map(({ sentinel, cause, noAnswer }) => ({
+    sentinel,
+    cause,
+    kind: noAnswer ? ('unknown master' as const) : undefined,
+  }));
+  return sentinelVerdict(masterName, failures, options);
 }

@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
 import { AuthenticationError, type NodeAddress } from '../errors.js';
+import { authRefusal } from './sentinel-verdict.js';
 
 /** What a data node says about itself through `ROLE`. */
 export interface NodeRole {
@@ -56,8 +57,8 @@ export async function probeRole(address: NodeAddress, options: ProbeRoleOptions 
     return parseRole(await client.call('ROLE'));
   } catch (err) {
     const cause = socketError ?? (err instanceof Error ? err : new Error(String(err)));
-    if (/^(NOAUTH|WRONGPASS)\b/.test(cause.message))
-      throw new AuthenticationError('data node', address, { cause });
+    const reply = authRefusal(cause);
+    if (reply !== undefined) throw new AuthenticationError('data node', address, { cause, reply });
     throw cause;
   } finally {
     client.disconnect();

@@ -1,14 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { ConnectionOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
+import { isReplyError } from '../connector/ioredis/driver-messages.js';
 import {
-  AllSentinelsUnreachableError,
-  AuthenticationError,
+  ClosedError,
   FailoverRefusedError,
+  isSentinelKitError,
   type NodeAddress,
+  NoSentinelsError,
   type SentinelAttempt,
-  SentinelKitError,
-  UnknownMasterError,
 } from '../errors.js';
 import { parseSentinelEvent, type SentinelEvent } from './sentinel-events.js';
 import {
@@ -20,6 +20,7 @@ import {
   type SentinelPeerInfo,
   type SentinelReplicaInfo,
 } from './sentinel-replies.js';
+import { sentinelFailureKind, sentinelVerdict } from './sentinel-verdict.js';
 
 export interface SentinelAdminOptions {
   /** The sentinels to ask, in order. At least one. */
@@ -61,11 +62,9 @@ const DEFAULT_SENTINEL_TIMEOUT_MS = 1000;
 /** Reconnect delay cap for event subscriptions, in milliseconds: short, so a restarted sentinel is heard soon. */
 const SUBSCRIBER_MAX_RETRY_DELAY_MS = 1000;
 
-const isAuthFailure = (err: Error): boolean =>
-  /^(NOAUTH|WRONGPASS)\b/.test(err.message) || err.message.includes('invalid password');
-const isUnknownMaster = (err: Error): boolean => /No such master/i.test(err.message);
 const toError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
+/** A null `GET-MASTER-ADDR-BY-NAME` reply: worded as the sentinels' own reply, so the verdict reads it alike. */
 class NoSuchMaster extends Error {
   constructor() {
     super('No such master with that name');
@@ -78,9 +77,10 @@ class NoSuchMaster extends Error {
  *
  * Each call asks the sentinels in turn, starting with the last one that answered, giving each at
  * most `sentinelTimeout` ms. One sentinel's failure is a `sentinelError` event
- * (`(error, sentinel)`), never thrown; only when every sentinel fails is one summary error thrown:
- * `AuthenticationError` if any refused the credentials, `UnknownMasterError` if the ones that
- * answered do not know the master, else `AllSentinelsUnreachableError` with each sentinel's cause.
+ * (`(error, sentinel)`), never thrown; only when every sentinel fails is one summary error thrown,
+ * by `sentinelVerdict`: `AuthenticationError` if any refused the credentials,
+ * `UnknownMasterError` if any answered that it does not know the master, else
+ * `AllSentinelsUnreachableError` with each sentinel's cause.
  * `sentinelError` rather than `error`: an unheard `error` event would throw, and one sentinel's
  * trouble must never do that.
  */
@@ -100,13 +100,7 @@ export class SentinelAdmin extends EventEmitter {
   constructor(options: SentinelAdminOptions) {
     super();
     if (options.sentinels.length === 0) {
-      throw new SentinelKitError(
-        'ERR_NO_SENTINELS',
-        'SentinelAdmin needs at least one sentinel in "sentinels".',
-        {
-          alias: options.alias,
-        },
-      );
+      throw new NoSentinelsError({ alias: options.alias });
     }
     this.masterName = options.masterName;
     this.sentinelAddresses = options.sentinels.map(({ host, port }) => ({ host, port }));
@@ -182,7 +176,7 @@ export class SentinelAdmin extends EventEmitter {
         await client.call('SENTINEL', 'FAILOVER', this.masterName);
       } catch (err) {
         const error = toError(err);
-        if (isAuthFailure(error) || isUnknownMaster(error) || error.name !== 'ReplyError') throw error;
+        if (!isReplyError(error) || sentinelFailureKind(error) !== 'unreachable') throw error;
         throw new FailoverRefusedError(this.masterName, sentinel, { alias: this.alias, cause: error });
       }
     });
@@ -303,10 +297,11 @@ export class SentinelAdmin extends EventEmitter {
         this.preferred = index;
         return result;
       } catch (err) {
-        if (err instanceof SentinelKitError) throw err;
+        if (isSentinelKitError(err)) throw err;
         const client = this.clients.get(index);
         const cause = (client && this.socketErrors.get(client)) ?? toError(err);
-        if (!isUnknownMaster(cause) && !isAuthFailure(cause)) this.dropClient(index);
+        // A sentinel that answered keeps its socket; one that did not is dialled afresh next time.
+        if (sentinelFailureKind(cause) === 'unreachable') this.dropClient(index);
         attempts.push({ sentinel, cause });
         this.emit('sentinelError', cause, sentinel);
       }
@@ -314,26 +309,8 @@ export class SentinelAdmin extends EventEmitter {
     throw this.summaryError(attempts);
   }
 
-  private summaryError(attempts: SentinelAttempt[]): SentinelKitError {
-    const refused = attempts.find((a) => isAuthFailure(a.cause));
-    if (refused !== undefined) {
-      return new AuthenticationError('sentinel', refused.sentinel, {
-        alias: this.alias,
-        cause: refused.cause,
-      });
-    }
-    const unknown = attempts.find((a) => isUnknownMaster(a.cause));
-    if (unknown !== undefined) {
-      return new UnknownMasterError(
-        this.masterName,
-        attempts.map((a) => a.sentinel),
-        { alias: this.alias, cause: unknown.cause },
-      );
-    }
-    return new AllSentinelsUnreachableError(this.masterName, attempts, {
-      alias: this.alias,
-      timeoutMs: this.timeoutMs,
-    });
+  private summaryError(attempts: SentinelAttempt[]) {
+    return sentinelVerdict(this.masterName, attempts, { alias: this.alias, timeoutMs: this.timeoutMs });
   }
 
   /** One reused client per sentinel; a closed one is replaced, so a sentinel that returns is used again. */
@@ -407,9 +384,7 @@ export class SentinelAdmin extends EventEmitter {
 
   private assertOpen(): void {
     if (this.closed) {
-      throw new SentinelKitError('ERR_CLOSED', 'This SentinelAdmin was closed; create a new one.', {
-        alias: this.alias,
-      });
+      throw new ClosedError('SentinelAdmin', { alias: this.alias });
     }
   }
 }
