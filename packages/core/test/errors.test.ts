@@ -1,10 +1,15 @@
+import type { Redis } from 'ioredis';
 import { describe, expect, it, vi } from 'vitest';
+import { Cache, type CacheConnection } from '../src/cache/cache.js';
+import { toCacheError } from '../src/cache/cache-failures.js';
 import * as errors from '../src/errors.js';
 import {
   AuthenticationError,
+  CacheConnectionError,
   ERROR_CODES,
   InvalidLocationError,
   isSentinelKitError,
+  LockTimeoutError,
   NodeUnavailableError,
   SentinelKitError,
   UnknownCacheAliasError,
@@ -210,5 +215,72 @@ describe('instanceof and isSentinelKitError across two copies of the module', ()
     expect(isSentinelKitError(lookalike)).toBe(false);
     expect(isSentinelKitError(undefined)).toBe(false);
     expect(isSentinelKitError('ERR_AUTH')).toBe(false);
+  });
+});
+
+describe('hints are true in the situation', () => {
+  /** A connection whose every command fails as a closed socket does. */
+  const broken: CacheConnection = {
+    master: () => failingClient(),
+    replica: () => failingClient(),
+  };
+  function failingClient(): Redis {
+    return new Proxy({} as Redis, {
+      get: () => () => Promise.reject(new Error('Connection is closed.')),
+    });
+  }
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+
+  it('suggests ignoreExceptions only when it is off and would have turned the failure into a miss', async () => {
+    const strict = new Cache({ location: 'redis://127.0.0.1:1/0' }, broken, { alias: 'strict' });
+    const get = await failure(strict.get('k'));
+    expect(get).toBeInstanceOf(CacheConnectionError);
+    expect(get?.message).toMatch(
+      /^Could not run GET \(cache "strict"\): Connection is closed\. Set the option "ignoreExceptions: true"/,
+    );
+    // A counter has no neutral result: incr throws whatever ignoreExceptions says, so it is not suggested.
+    const incr = await failure(strict.incr('k'));
+    expect(incr).toBeInstanceOf(CacheConnectionError);
+    expect(incr?.message).not.toContain('ignoreExceptions');
+    const lenient = new Cache(
+      { location: 'redis://127.0.0.1:1/0', options: { ignoreExceptions: true, logger: {} } },
+      broken,
+      {
+        alias: 'lenient',
+      },
+    );
+    expect(await lenient.get('k', 'fallback')).toBe('fallback');
+    const lenientIncr = await failure(lenient.incr('k'));
+    expect(lenientIncr).toBeInstanceOf(CacheConnectionError);
+    expect(lenientIncr?.message).not.toContain('ignoreExceptions');
+  });
+
+  it('a lock, which ignoreExceptions never covers, does not suggest it', async () => {
+    const cache = new Cache({ location: 'redis://127.0.0.1:1/0' }, broken, { alias: 'strict' });
+    const error = await failure(cache.lock('job').acquire());
+    expect(error).toBeInstanceOf(CacheConnectionError);
+    expect(error?.message).not.toContain('ignoreExceptions');
+  });
+
+  it('a lock that cannot wait says so instead of suggesting blockingTimeout', () => {
+    expect(new LockTimeoutError('job', null).message).toContain('"blocking: true"');
+    expect(new LockTimeoutError('job', null).message).not.toContain('blockingTimeout');
+    expect(new LockTimeoutError('job', 2).message).toContain('"blockingTimeout"');
+  });
+});
+
+describe('toCacheError names the cache whose call failed', () => {
+  it('relabels an error of a connector another cache opened', () => {
+    const fromConnector = new NodeUnavailableError('master', 300, { alias: 'a', cause });
+    const seen = toCacheError(fromConnector, 'SET', 'b') as NodeUnavailableError;
+    expect(seen).toBeInstanceOf(NodeUnavailableError);
+    expect(seen.alias).toBe('b');
+    expect(seen.message).toContain('(cache "b")');
+    expect(seen.message).not.toContain('"a"');
+    expect(toCacheError(seen, 'SET', 'b')).toBe(seen);
   });
 });

@@ -1,9 +1,9 @@
 import { isDriverConnectionFailure, isReplyError } from '../connector/ioredis/driver-messages.js';
-import { CacheCommandError, CacheConnectionError, SentinelKitError } from '../errors.js';
+import { CacheCommandError, CacheConnectionError, type ErrorCode, isSentinelKitError } from '../errors.js';
 import { BurstLog, type BurstLogger } from '../shared/burst-log.js';
 
 /** Connector error codes that mean "no node could serve this now", not "misconfigured". */
-const CONNECTION_CODES = new Set([
+const CONNECTION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'ERR_ALL_SENTINELS_UNREACHABLE',
   'ERR_NODE_UNAVAILABLE',
   'ERR_NOREPLICAS',
@@ -27,7 +27,7 @@ const SOCKET_CODES = new Set([
 
 /** True for an error that says the connection failed, whatever layer raised it. */
 export function isConnectionFailure(error: unknown): boolean {
-  if (error instanceof SentinelKitError) return CONNECTION_CODES.has(error.code);
+  if (isSentinelKitError(error)) return CONNECTION_CODES.has(error.code);
   if (!(error instanceof Error)) return false;
   if (isReplyError(error)) return TRANSIENT_REPLY.test(error.message);
   const code = (error as { code?: unknown }).code;
@@ -36,15 +36,26 @@ export function isConnectionFailure(error: unknown): boolean {
 }
 
 /**
- * The typed error a failed Redis call surfaces as: our own errors pass through, connection failures
- * become `CacheConnectionError`, other Redis replies `CacheCommandError`; anything else is a bug
- * in the caller or in this library and is rethrown unchanged.
+ * The typed error a failed Redis call of cache `alias` surfaces as. Our own errors pass through,
+ * relabelled for `alias` when they name another cache (a connector shared with the cache that
+ * opened it), so the message names the cache whose call failed; connection failures become `CacheConnectionError`, other Redis
+ * replies `CacheCommandError`; anything else is a bug in the caller or in this library and is
+ * rethrown unchanged. `ignorable`: the cache has `ignoreExceptions` off and this call is one that
+ * option would turn into a miss, so the message may suggest it.
  */
-export function toCacheError(error: unknown, command: string, alias: string | undefined): unknown {
-  if (error instanceof SentinelKitError) return error;
-  const context = alias === undefined ? { cause: error } : { alias, cause: error };
-  if (isConnectionFailure(error)) return new CacheConnectionError(command, context);
-  if (isReplyError(error)) return new CacheCommandError(command, context);
+export function toCacheError(
+  error: unknown,
+  command: string,
+  alias: string | undefined,
+  ignorable = false,
+): unknown {
+  if (isSentinelKitError(error)) {
+    const other = alias !== undefined && error.alias !== undefined && error.alias !== alias;
+    return other ? error.forAlias(alias) : error;
+  }
+  if (isConnectionFailure(error))
+    return new CacheConnectionError(command, { alias, cause: error, ignorable });
+  if (isReplyError(error)) return new CacheCommandError(command, { alias, cause: error });
   return error;
 }
 

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ReadFrom } from '../connector/connector-options.js';
+import { isReplyError } from '../connector/ioredis/driver-messages.js';
 import {
   InvalidCacheArgumentError,
   InvalidCacheConfigError,
@@ -95,14 +96,17 @@ export class Cache {
     this.version = config.version ?? 1;
     if (!Number.isSafeInteger(this.version)) {
       throw new InvalidCacheConfigError(
-        `Invalid "version" ${String(config.version)}: expected an integer`,
+        { problem: `Invalid "version" ${String(config.version)}`, fix: 'Set "version" to an integer' },
         context,
       );
     }
     this.defaultTimeout = config.timeout === undefined ? DEFAULT_TIMEOUT : config.timeout;
     if (this.defaultTimeout !== null && !Number.isFinite(this.defaultTimeout)) {
       throw new InvalidCacheConfigError(
-        `Invalid "timeout" ${String(config.timeout)}: expected seconds as a finite number, or null for no expiry`,
+        {
+          problem: `Invalid "timeout" ${String(config.timeout)}`,
+          fix: 'Set "timeout" to seconds as a finite number, or null for no expiry',
+        },
         context,
       );
     }
@@ -154,7 +158,7 @@ export class Cache {
   ): Promise<boolean> {
     if (opts.nx && opts.xx) {
       throw new InvalidCacheArgumentError(
-        'set() got both "nx" and "xx"; they exclude each other',
+        { problem: 'set() got both "nx" and "xx"', fix: 'Pass one of them; they exclude each other' },
         this.context(),
       );
     }
@@ -299,7 +303,7 @@ export class Cache {
   async incr(key: string, delta = 1, opts: VersionOpts = {}): Promise<number> {
     if (!Number.isSafeInteger(delta)) {
       throw new InvalidCacheArgumentError(
-        `Invalid incr/decr delta ${delta}: expected a safe integer`,
+        { problem: `Invalid incr/decr delta ${delta}`, fix: 'Pass a safe integer' },
         this.context(),
       );
     }
@@ -309,14 +313,11 @@ export class Cache {
       if (reply === null) throw new KeyNotFoundError(key, redisKey, this.context());
       return Number(reply);
     } catch (error) {
-      if (
-        error instanceof Error &&
-        error.name === 'ReplyError' &&
-        /not an integer|out of range/.test(error.message)
-      ) {
+      if (isReplyError(error) && /not an integer|out of range/.test(error.message)) {
         return this.incrNumber(key, redisKey, delta, error);
       }
-      // No neutral result exists for a counter, so even with ignoreExceptions this throws.
+      // No neutral result exists for a counter, so even with ignoreExceptions this throws (and the
+      // message does not suggest that option).
       throw toCacheError(error, 'INCRBY', this.alias);
     }
   }
@@ -324,12 +325,19 @@ export class Cache {
   /** A stored float (or an integer past 64 bits) cannot INCRBY; add in the process, keep the TTL. */
   private async incrNumber(key: string, redisKey: string, delta: number, cause: unknown): Promise<number> {
     const master = this.connection.master();
-    const [stored, pttl] = await Promise.all([master.getBuffer(redisKey), master.pttl(redisKey)]);
+    const [stored, pttl] = await Promise.all([master.getBuffer(redisKey), master.pttl(redisKey)]).catch(
+      (error: unknown) => {
+        throw toCacheError(error, 'GET', this.alias);
+      },
+    );
     if (stored === null) throw new KeyNotFoundError(key, redisKey, this.context());
     const current = this.codec.decode(key, stored);
     if (typeof current !== 'number') throw new ValueNotIntegerError(key, { ...this.context(), cause });
     const next = current + delta;
-    await master.call('SET', [redisKey, this.codec.encode(key, next), ...(pttl > 0 ? ['PX', pttl] : [])]);
+    const ttl = pttl > 0 ? ['PX', pttl] : [];
+    await master.call('SET', [redisKey, this.codec.encode(key, next), ...ttl]).catch((error: unknown) => {
+      throw toCacheError(error, 'SET', this.alias);
+    });
     return next;
   }
 
@@ -362,7 +370,7 @@ export class Cache {
   async expire(key: string, timeout: number, opts: VersionOpts = {}): Promise<boolean> {
     if (typeof timeout !== 'number') {
       throw new InvalidCacheArgumentError(
-        `Invalid expire timeout ${String(timeout)}: expected seconds`,
+        { problem: `Invalid expire timeout ${String(timeout)}`, fix: 'Pass seconds as a number' },
         this.context(),
       );
     }
@@ -431,7 +439,7 @@ export class Cache {
   async incrVersion(key: string, delta = 1, opts: VersionOpts = {}): Promise<number> {
     if (!Number.isSafeInteger(delta)) {
       throw new InvalidCacheArgumentError(
-        `Invalid version delta ${delta}: expected a safe integer`,
+        { problem: `Invalid version delta ${delta}`, fix: 'Pass a safe integer' },
         this.context(),
       );
     }
@@ -481,7 +489,10 @@ export class Cache {
     if (seconds === null) return null;
     if (typeof seconds !== 'number' || Number.isNaN(seconds)) {
       throw new InvalidCacheArgumentError(
-        `Invalid timeout ${String(timeout)}: expected seconds as a number, or null for no expiry`,
+        {
+          problem: `Invalid timeout ${String(timeout)}`,
+          fix: 'Pass seconds as a number, or null for no expiry',
+        },
         this.context(),
       );
     }
@@ -532,7 +543,7 @@ export class Cache {
   }
 
   private failed<T>(error: unknown, command: string, fallback: T): T {
-    const typed = toCacheError(error, command, this.alias);
+    const typed = toCacheError(error, command, this.alias, !this.ignoreExceptions);
     if (this.ignoreExceptions && isConnectionFailure(typed)) {
       this.burst.failed(ignoredFailureLine(this.alias, typed), { alias: this.alias, error: typed });
       return fallback;

@@ -40,7 +40,7 @@ const seconds = (
   if (value === undefined || value === null) return null;
   if (!Number.isFinite(value) || value <= 0) {
     throw new InvalidCacheArgumentError(
-      `Invalid lock "${name}" ${value}: expected a positive number of seconds, or null`,
+      { problem: `Invalid lock "${name}" ${value}`, fix: 'Pass a positive number of seconds, or null' },
       alias === undefined ? {} : { alias },
     );
   }
@@ -112,9 +112,8 @@ export class Lock {
    */
   async extend(additionalTime: number, options: { replaceTtl?: boolean } = {}): Promise<void> {
     const extra = seconds('additionalTime', additionalTime, this.alias) ?? 0;
-    if (this.token === undefined || this.timeout === null) {
-      throw new LockNotOwnedError(this.name, 'extend', this.context());
-    }
+    if (this.timeout === null) throw new LockNotOwnedError(this.name, 'extend', this.context(), true);
+    if (this.token === undefined) throw new LockNotOwnedError(this.name, 'extend', this.context());
     const ms = Math.ceil(extra * 1000);
     const token = this.token;
     const replace = options.replaceTtl ? '1' : '0';
@@ -138,7 +137,11 @@ export class Lock {
   /** Runs `fn` holding the lock and releases it after; `LockTimeoutError` when it cannot be taken. */
   async using<T>(fn: () => T | Promise<T>): Promise<T> {
     if (!(await this.acquire())) {
-      throw new LockTimeoutError(this.name, this.blockingTimeout ?? 0, this.context());
+      throw new LockTimeoutError(
+        this.name,
+        this.blocking ? (this.blockingTimeout ?? 0) : null,
+        this.context(),
+      );
     }
     try {
       return await fn();
