@@ -71,8 +71,9 @@ class Parser {
   ) {}
 
   fail(part: LocationPart, problem: string): never {
+    const where = `Invalid location "${maskLocation(this.input)}": ${part}`;
     throw new InvalidLocationError(
-      `Invalid location "${maskLocation(this.input)}": ${part}: ${problem}. Expected ${this.expected}`,
+      { problem: where, detail: problem, fix: `Expected ${this.expected}` },
       part,
     );
   }
@@ -209,8 +210,10 @@ function parseUrl(input: string, scheme: (typeof SCHEMES)[number], afterScheme: 
  */
 export function parseLocation(input: string): Location {
   if (typeof input !== 'string') {
+    const kind = input === null ? 'null' : typeof input;
+    const problem = `Invalid location (a ${kind}, not a string): scheme`;
     throw new InvalidLocationError(
-      `Invalid location (a ${input === null ? 'null' : typeof input}, not a string): scheme: a location is a string. Expected ${EXPECTED.any}`,
+      { problem, detail: 'a location is a string', fix: `Expected ${EXPECTED.any}` },
       'scheme',
     );
   }

@@ -19,7 +19,10 @@ export function resolveCompressor(options: CacheOptions, alias?: string): Compre
   const context = alias === undefined ? {} : { alias };
   if (!Number.isInteger(compressMinLength) || compressMinLength < 0) {
     throw new InvalidCacheConfigError(
-      `Invalid "compressMinLength" option ${String(compressMinLength)}: expected a whole number of bytes, 0 or more`,
+      {
+        problem: `Invalid "compressMinLength" option ${String(compressMinLength)}`,
+        fix: 'Set it to a whole number of bytes, 0 or more',
+      },
       context,
     );
   }
@@ -37,7 +40,10 @@ export function resolveCompressor(options: CacheOptions, alias?: string): Compre
     default:
       if (typeof compressor === 'object' && typeof compressor.compress === 'function') return compressor;
       throw new InvalidCacheConfigError(
-        `Unknown "compressor" option ${JSON.stringify(String(compressor))}: expected 'none', 'zlib', 'gzip', 'brotli', 'zstd' or an object with compress() and decompress()`,
+        {
+          problem: `Unknown "compressor" option ${JSON.stringify(String(compressor))}`,
+          fix: "Use 'none', 'zlib', 'gzip', 'brotli', 'zstd' or an object with compress() and decompress()",
+        },
         context,
       );
   }

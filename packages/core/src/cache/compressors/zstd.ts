@@ -27,8 +27,7 @@ export function zstdCompressor(minLength = DEFAULT_COMPRESS_MIN_LENGTH, alias?: 
   if (zstd === undefined) {
     throw new CompressorUnavailableError(
       'zstd',
-      `this Node.js (${process.version}) has no zlib.zstdCompressSync; it needs Node.js 22.15 or later. ` +
-        `Choose another "compressor" option ('zlib', 'gzip', 'brotli') or pass a Compressor object`,
+      `this Node.js (${process.version}) has no zlib.zstdCompressSync; it needs Node.js 22.15 or later`,
       alias === undefined ? {} : { alias },
     );
   }

@@ -18,7 +18,10 @@ export function resolveSerializer(option: CacheOptions['serializer'], alias?: st
     return option;
   }
   throw new InvalidCacheConfigError(
-    `Unknown "serializer" option ${JSON.stringify(String(option))}: expected 'json', 'msgpack' or an object with dumps() and loads()`,
+    {
+      problem: `Unknown "serializer" option ${JSON.stringify(String(option))}`,
+      fix: "Use 'json', 'msgpack' or an object with dumps() and loads()",
+    },
     alias === undefined ? {} : { alias },
   );
 }
