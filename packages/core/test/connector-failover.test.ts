@@ -34,9 +34,9 @@ const clientNames = async (t: Topology, node: RedisNode): Promise<string[]> => {
 
 /**
  * Starts a fresh topology and a connector with a steady writer (about 400 writes/s), fires
- * `trigger` after the writer is flowing, and checks the correctness half of issue 3: no failed
- * command, no acknowledged write lost, writes flowing on the new master, the replica client on a
- * replica of it.
+ * `trigger` after the writer is flowing, and checks that the failover costs no correctness: no
+ * failed command, no acknowledged write lost, writes flowing on the new master, the replica client
+ * on a replica of it.
  */
 async function survive(trigger: (t: Topology) => Promise<RedisNode>): Promise<{
   t: Topology;
