@@ -208,7 +208,9 @@ export class Connector extends EventEmitter<ConnectorEvents> {
 
   private onSentinelRoundFailed(client: TrackedClient, failures: SentinelFailure[]): void {
     const location = this.location as SentinelLocation;
-    if (client.role === 'replica' && failures.length > 0 && failures.every((f) => f.noAnswer)) {
+    // For the read client a sentinel that names no node means "no usable replica", not "no such
+    // master": reads fall back to the master (or wait, for readFrom 'replica') until one returns.
+    if (client.role === 'replica' && failures.some((f) => f.noAnswer)) {
       this.log('debug', 'no usable replica; reads fall back per readFrom');
       return;
     }
@@ -229,7 +231,7 @@ export class Connector extends EventEmitter<ConnectorEvents> {
         await this.watch.admin.masterAddress();
         return;
       } catch (cause) {
-        if (cause instanceof SentinelKitError) error = cause;
+        if (cause instanceof SentinelKitError) error = this.own(cause);
       }
     }
     if (this.closed) return;
@@ -256,12 +258,22 @@ export class Connector extends EventEmitter<ConnectorEvents> {
     }
   }
 
-  /** One node's trouble: an `error` event when someone listens, else a log line; never thrown. */
-  private report(error: Error): void {
+  /**
+   * One node's trouble: an `error` event when someone listens, else a log line; never thrown.
+   * Errors of the shared watch belong to no cache: they are named after this connector's alias.
+   */
+  private report(problem: Error): void {
+    const error = this.own(problem);
     if (this.closed || error.message === this.lastReported) return;
     this.lastReported = error.message;
     if (this.listenerCount('error') > 0) this.emit('error', error);
     else this.log('warn', error.message);
+  }
+
+  private own<E extends Error>(error: E): E {
+    if (this.alias === undefined || !(error instanceof SentinelKitError) || error.alias !== undefined)
+      return error;
+    return error.forAlias(this.alias);
   }
 
   private log(level: 'debug' | 'warn', message: string): void {

@@ -131,7 +131,11 @@ export class TrackedClient {
 
   /** The driver's error → the typed error callers see. */
   translate(error: Error): Error {
-    return translateNodeError(error, { alias: this.alias, node: () => this.node });
+    return translateNodeError(error, {
+      alias: this.alias,
+      node: () => this.node,
+      sentinel: this.location.kind === 'sentinel',
+    });
   }
 
   close(): void {
