@@ -1,4 +1,4 @@
-export { Cache, type CacheConnection, type CacheSettings, DEFAULT_TIMEOUT } from './cache/cache.js';
+export { Cache, type CacheConnection, type CacheSettings } from './cache/cache.js';
 export type {
   CacheConfig,
   CacheOptions,
@@ -26,6 +26,7 @@ export {
   getRedisConnection,
 } from './cache/registry.js';
 export { jsonSerializer, msgpackSerializer } from './cache/serializers/index.js';
+export { DEFAULT_TIMEOUT } from './cache/timeout.js';
 export {
   Connector,
   type ConnectorEvents,

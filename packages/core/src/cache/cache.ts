@@ -1,25 +1,17 @@
 import type { Redis } from 'ioredis';
-import type { ReadFrom } from '../connector/connector-options.js';
-import { isReplyError } from '../connector/ioredis/driver-messages.js';
-import {
-  InvalidCacheArgumentError,
-  InvalidCacheConfigError,
-  KeyNotFoundError,
-  ValueNotIntegerError,
-} from '../errors.js';
-import type { BurstLog } from '../shared/burst-log.js';
-import { escapeGlob } from '../shared/glob-escape.js';
+import { CONNECTOR_OPTIONS, type ReadFrom } from '../connector/connector-options.js';
+import { InvalidCacheArgumentError, InvalidCacheConfigError } from '../errors.js';
 import type { CacheConfig, KeyFunction, VersionOpts } from './cache-config.js';
-import {
-  ignoredFailureLine,
-  ignoredFailuresLog,
-  isConnectionFailure,
-  toCacheError,
-} from './cache-failures.js';
+import { isConnectionFailure } from './cache-failures.js';
+import { CommandRunner } from './command-runner.js';
 import { resolveCompressor } from './compressors/index.js';
-import { defaultKeyFunction, defaultReverseKeyFunction, isOwnKey } from './key-function.js';
+import { Counters } from './counters.js';
+import { GetOrSet, type Producer } from './get-or-set.js';
+import { defaultKeyFunction, defaultReverseKeyFunction } from './key-function.js';
+import { KeySpace } from './key-space.js';
 import { Lock, type LockOptions } from './lock.js';
 import { resolveSerializer } from './serializers/index.js';
+import { DEFAULT_TIMEOUT, timeoutMs } from './timeout.js';
 import { ValueCodec } from './value-codec.js';
 
 /** The two clients a cache needs; a `Connector` is one. */
@@ -38,17 +30,6 @@ export interface CacheSettings {
   onClose?: () => Promise<void>;
 }
 
-/** Default `TIMEOUT` of a Django cache, in seconds. */
-export const DEFAULT_TIMEOUT = 300;
-
-// Increment only an existing key, atomically: INCRBY alone would create a missing key at 0,
-// and an EXISTS before it could race an expiry (django-redis's script).
-const INCR_EXISTING = `if redis.call('exists', KEYS[1]) == 1 then return redis.call('incrby', KEYS[1], ARGV[1]) end
-return false`;
-
-const SCAN_COUNT = 1000;
-const DELETE_BATCH = 500;
-
 const NO_FLAGS: SetFlags = Object.freeze({});
 
 type SetFlags = VersionOpts & {
@@ -61,7 +42,8 @@ type SetFlags = VersionOpts & {
 /**
  * A django-redis-style cache on one Redis database: Django's key layout, timeouts in seconds,
  * integers stored as Redis integers, values through a serializer and a compressor. Reads use
- * `replica()`, everything that writes uses `master()`.
+ * `replica()`, everything that writes uses `master()`. The key space as a whole (`keys`, `clear`, …)
+ * lives in `KeySpace`, the counters in `Counters`, and how one call fails in `CommandRunner`.
  */
 export class Cache {
   /** The alias this cache was configured under, if any. */
@@ -74,13 +56,13 @@ export class Cache {
   readonly defaultTimeout: number | null;
 
   private readonly keyFunction: KeyFunction;
-  private readonly reverseKey: (redisKey: string, keyPrefix: string, version: number) => string | undefined;
   private readonly customKeyFunction: boolean;
   private readonly codec: ValueCodec;
-  private readonly ignoreExceptions: boolean;
   private readonly readFrom: ReadFrom;
-  private readonly burst: BurstLog;
-  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly runner: CommandRunner;
+  private readonly keySpace: KeySpace;
+  private readonly counters: Counters;
+  private readonly getOrSetFlights: GetOrSet;
   private readonly onClose: (() => Promise<void>) | undefined;
   private closed = false;
 
@@ -112,18 +94,38 @@ export class Cache {
     }
     this.customKeyFunction = config.keyFunction !== undefined;
     this.keyFunction = config.keyFunction ?? defaultKeyFunction;
-    this.reverseKey =
-      config.reverseKeyFunction ??
-      (this.customKeyFunction ? (redisKey) => redisKey : defaultReverseKeyFunction);
     const options = config.options ?? {};
     this.codec = new ValueCodec(
       resolveSerializer(options.serializer, this.alias),
       resolveCompressor(options, this.alias),
       this.alias,
     );
-    this.ignoreExceptions = options.ignoreExceptions ?? false;
-    this.readFrom = options.readFrom ?? 'replicaPreferred';
-    this.burst = ignoredFailuresLog(options.logger ?? console, this.alias);
+    this.readFrom = options.readFrom ?? CONNECTOR_OPTIONS.readFrom.default;
+    this.runner = new CommandRunner(this.alias, options.ignoreExceptions ?? false, options.logger ?? console);
+    const reader = () => this.reader();
+    const master = () => this.connection.master();
+    this.keySpace = new KeySpace({
+      keyPrefix: this.keyPrefix,
+      keyFunction: this.keyFunction,
+      reverseKey:
+        config.reverseKeyFunction ??
+        (this.customKeyFunction ? (redisKey) => redisKey : defaultReverseKeyFunction),
+      customKeyFunction: this.customKeyFunction,
+      runner: this.runner,
+      reader,
+      master,
+    });
+    this.counters = new Counters({ alias: this.alias, codec: this.codec, runner: this.runner, master });
+    this.getOrSetFlights = new GetOrSet({
+      get: (key, opts) => this.get(key, undefined, opts),
+      add: (key, value, timeout, opts) => this.add(key, value, timeout, opts),
+      getFromMaster: async <T>(key: string, opts: VersionOpts) => {
+        const redisKey = this.makeKey(key, opts.version);
+        const stored = await this.run('GET', null, () => master().getBuffer(redisKey));
+        return stored === null ? undefined : { value: this.codec.decode(key, stored) as T };
+      },
+      makeKey: (key, version) => this.makeKey(key, version),
+    });
   }
 
   /** The Redis key of `key` at `version` (default: the cache's version). */
@@ -139,9 +141,9 @@ export class Cache {
     let stored: Buffer | null;
     try {
       stored = await this.reader().getBuffer(redisKey);
-      this.burst.succeeded();
+      this.runner.succeeded();
     } catch (error) {
-      stored = this.failed(error, 'GET', null);
+      stored = this.runner.failed(error, 'GET', null);
     }
     return stored === null ? defaultValue : (this.codec.decode(key, stored) as T);
   }
@@ -164,7 +166,7 @@ export class Cache {
     }
     const redisKey = this.makeKey(key, opts.version);
     const encoded = this.codec.encode(key, value);
-    const ms = this.timeoutMs(timeout);
+    const ms = timeoutMs(timeout, this.defaultTimeout, this.context());
     if (ms !== null && ms <= 0) {
       // Like django-redis: an expired add() stores nothing and reports whether the key was free.
       return opts.nx ? !(await this.has(key, opts)) : this.delete(key, opts);
@@ -181,9 +183,9 @@ export class Cache {
         reply = await (opts.xx
           ? master.set(redisKey, encoded, 'PX', ms, 'XX')
           : master.set(redisKey, encoded, 'PX', ms));
-      this.burst.succeeded();
+      this.runner.succeeded();
     } catch (error) {
-      reply = this.failed(error, 'SET', null);
+      reply = this.runner.failed(error, 'SET', null);
     }
     return reply === 'OK';
   }
@@ -198,34 +200,8 @@ export class Cache {
    * `add` and returns what the cache holds then. Concurrent calls for one key in this process run
    * the function once and share its result.
    */
-  async getOrSet<T>(
-    key: string,
-    value: T | (() => T | Promise<T>),
-    timeout?: number | null,
-    opts: VersionOpts = {},
-  ): Promise<T> {
-    const flightKey = this.makeKey(key, opts.version);
-    const pending = this.inFlight.get(flightKey);
-    if (pending !== undefined) return pending as Promise<T>;
-    const flight = this.fill(key, value, timeout, opts).finally(() => this.inFlight.delete(flightKey));
-    this.inFlight.set(flightKey, flight);
-    return flight;
-  }
-
-  private async fill<T>(
-    key: string,
-    value: T | (() => T | Promise<T>),
-    timeout: number | null | undefined,
-    opts: VersionOpts,
-  ): Promise<T> {
-    const found = await this.get<T>(key, undefined, opts);
-    if (found !== undefined) return found;
-    const fresh = typeof value === 'function' ? await (value as () => T | Promise<T>)() : value;
-    if (await this.add(key, fresh, timeout, opts)) return fresh;
-    // Someone else stored first: theirs wins, read from the master so replication lag cannot hide it.
-    const redisKey = this.makeKey(key, opts.version);
-    const stored = await this.run('GET', null, () => this.connection.master().getBuffer(redisKey));
-    return stored === null ? fresh : (this.codec.decode(key, stored) as T);
+  getOrSet<T>(key: string, value: Producer<T>, timeout?: number | null, opts: VersionOpts = {}): Promise<T> {
+    return this.getOrSetFlights.run(key, value, timeout, opts);
   }
 
   /** The values of the keys that exist, by the user's key. */
@@ -250,7 +226,7 @@ export class Cache {
     const keys = Object.keys(entries);
     if (keys.length === 0) return [];
     const encoded = keys.map((key) => this.codec.encode(key, entries[key]));
-    const ms = this.timeoutMs(timeout);
+    const ms = timeoutMs(timeout, this.defaultTimeout, this.context());
     if (ms !== null && ms <= 0) {
       await this.deleteMany(keys, opts);
       return [];
@@ -300,45 +276,8 @@ export class Cache {
    * result. `KeyNotFoundError` when the key does not exist, `ValueNotIntegerError` when it holds
    * something other than a number.
    */
-  async incr(key: string, delta = 1, opts: VersionOpts = {}): Promise<number> {
-    if (!Number.isSafeInteger(delta)) {
-      throw new InvalidCacheArgumentError(
-        { problem: `Invalid incr/decr delta ${delta}`, fix: 'Pass a safe integer' },
-        this.context(),
-      );
-    }
-    const redisKey = this.makeKey(key, opts.version);
-    try {
-      const reply = await this.connection.master().eval(INCR_EXISTING, 1, redisKey, delta);
-      if (reply === null) throw new KeyNotFoundError(key, redisKey, this.context());
-      return Number(reply);
-    } catch (error) {
-      if (isReplyError(error) && /not an integer|out of range/.test(error.message)) {
-        return this.incrNumber(key, redisKey, delta, error);
-      }
-      // No neutral result exists for a counter, so even with ignoreExceptions this throws (and the
-      // message does not suggest that option).
-      throw toCacheError(error, 'INCRBY', this.alias);
-    }
-  }
-
-  /** A stored float (or an integer past 64 bits) cannot INCRBY; add in the process, keep the TTL. */
-  private async incrNumber(key: string, redisKey: string, delta: number, cause: unknown): Promise<number> {
-    const master = this.connection.master();
-    const [stored, pttl] = await Promise.all([master.getBuffer(redisKey), master.pttl(redisKey)]).catch(
-      (error: unknown) => {
-        throw toCacheError(error, 'GET', this.alias);
-      },
-    );
-    if (stored === null) throw new KeyNotFoundError(key, redisKey, this.context());
-    const current = this.codec.decode(key, stored);
-    if (typeof current !== 'number') throw new ValueNotIntegerError(key, { ...this.context(), cause });
-    const next = current + delta;
-    const ttl = pttl > 0 ? ['PX', pttl] : [];
-    await master.call('SET', [redisKey, this.codec.encode(key, next), ...ttl]).catch((error: unknown) => {
-      throw toCacheError(error, 'SET', this.alias);
-    });
-    return next;
+  incr(key: string, delta = 1, opts: VersionOpts = {}): Promise<number> {
+    return this.counters.incr(key, this.makeKey(key, opts.version), delta);
   }
 
   /** Subtracts `delta` (default 1); see `incr`. */
@@ -352,7 +291,7 @@ export class Cache {
    */
   async touch(key: string, timeout?: number | null, opts: VersionOpts = {}): Promise<boolean> {
     const redisKey = this.makeKey(key, opts.version);
-    const ms = this.timeoutMs(timeout);
+    const ms = timeoutMs(timeout, this.defaultTimeout, this.context());
     if (ms === null)
       return (await this.run('PERSIST', 0, () => this.connection.master().persist(redisKey))) === 1;
     return (await this.run('PEXPIRE', 0, () => this.connection.master().pexpire(redisKey, ms))) === 1;
@@ -390,20 +329,13 @@ export class Cache {
   }
 
   /** The user keys matching the glob `pattern`, streamed by SCAN on the read client. */
-  async *iterKeys(pattern: string, opts: VersionOpts = {}): AsyncIterable<string> {
-    const version = opts.version ?? this.version;
-    for await (const batch of this.scan(this.reader(), this.patternFor(pattern, version))) {
-      for (const redisKey of batch) {
-        const key = this.reverseKey(redisKey, this.keyPrefix, version);
-        if (key !== undefined) yield key;
-      }
-    }
+  iterKeys(pattern: string, opts: VersionOpts = {}): AsyncIterable<string> {
+    return this.keySpace.iterKeys(pattern, opts.version ?? this.version);
   }
 
   /** Deletes the keys matching the glob `pattern` at the version, in SCAN batches; returns how many. */
-  async deletePattern(pattern: string, opts: VersionOpts = {}): Promise<number> {
-    const version = opts.version ?? this.version;
-    return this.unlinkScanned(this.patternFor(pattern, version), () => true);
+  deletePattern(pattern: string, opts: VersionOpts = {}): Promise<number> {
+    return this.keySpace.deletePattern(pattern, opts.version ?? this.version);
   }
 
   /**
@@ -411,14 +343,8 @@ export class Cache {
    * leaves `dj:bi:1:x` and keys of other applications alone. With a custom `keyFunction`, deletes
    * what `keyFunction('*', prefix, version)` matches at the cache's version.
    */
-  async clear(): Promise<void> {
-    if (this.customKeyFunction) {
-      await this.unlinkScanned(this.patternFor('*', this.version), () => true);
-      return;
-    }
-    await this.unlinkScanned(`${escapeGlob(this.keyPrefix)}:*`, (redisKey) =>
-      isOwnKey(redisKey, this.keyPrefix),
-    );
+  clear(): Promise<void> {
+    return this.keySpace.clear(this.version);
   }
 
   /** A lock named `name` (a cache key) on the master; see `Lock`. Times in seconds. */
@@ -437,26 +363,9 @@ export class Cache {
    * RENAME on the master), and returns the new version. `KeyNotFoundError` when it does not exist.
    */
   async incrVersion(key: string, delta = 1, opts: VersionOpts = {}): Promise<number> {
-    if (!Number.isSafeInteger(delta)) {
-      throw new InvalidCacheArgumentError(
-        { problem: `Invalid version delta ${delta}`, fix: 'Pass a safe integer' },
-        this.context(),
-      );
-    }
     const version = opts.version ?? this.version;
-    const from = this.makeKey(key, version);
-    const to = this.makeKey(key, version + delta);
-    try {
-      if (from !== to) await this.connection.master().rename(from, to);
-      else if ((await this.connection.master().exists(from)) === 0)
-        throw new KeyNotFoundError(key, from, this.context());
-      return version + delta;
-    } catch (error) {
-      if (error instanceof Error && /no such key/i.test(error.message)) {
-        throw new KeyNotFoundError(key, from, this.context());
-      }
-      throw toCacheError(error, 'RENAME', this.alias);
-    }
+    await this.counters.move(key, this.makeKey(key, version), this.makeKey(key, version + delta), delta);
+    return version + delta;
   }
 
   /** Moves `key` to version − `delta`; see `incrVersion`. */
@@ -483,72 +392,9 @@ export class Cache {
     return this.connection.replica(this.readFrom);
   }
 
-  /** Milliseconds for a timeout in seconds: `undefined` → the default, `null` → no expiry. */
-  private timeoutMs(timeout: number | null | undefined): number | null {
-    const seconds = timeout === undefined ? this.defaultTimeout : timeout;
-    if (seconds === null) return null;
-    if (typeof seconds !== 'number' || Number.isNaN(seconds)) {
-      throw new InvalidCacheArgumentError(
-        {
-          problem: `Invalid timeout ${String(timeout)}`,
-          fix: 'Pass seconds as a number, or null for no expiry',
-        },
-        this.context(),
-      );
-    }
-    // Django truncates toward zero (int(timeout * 1000)), so 0.0004 s is "do not store".
-    return seconds === Number.POSITIVE_INFINITY ? null : Math.trunc(seconds * 1000);
-  }
-
-  private patternFor(pattern: string, version: number): string {
-    return this.keyFunction(pattern, escapeGlob(this.keyPrefix), version);
-  }
-
-  private async *scan(client: Redis, match: string): AsyncIterable<string[]> {
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.run('SCAN', ['0', [] as string[]] as [string, string[]], () =>
-        client.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT),
-      );
-      cursor = next;
-      if (batch.length > 0) yield batch;
-    } while (cursor !== '0');
-  }
-
-  private async unlinkScanned(match: string, keep: (redisKey: string) => boolean): Promise<number> {
-    const master = this.connection.master();
-    let deleted = 0;
-    for await (const batch of this.scan(master, match)) {
-      const own = batch.filter(keep);
-      for (let i = 0; i < own.length; i += DELETE_BATCH) {
-        const slice = own.slice(i, i + DELETE_BATCH);
-        deleted += await this.run('UNLINK', 0, () => master.unlink(...slice));
-      }
-    }
-    return deleted;
-  }
-
-  /**
-   * Runs one Redis call: connection failures become `CacheConnectionError`, or — with
-   * `ignoreExceptions` — the `fallback` (a miss, a no-op) and one log line per burst.
-   */
-  private async run<R>(command: string, fallback: R, call: () => Promise<R>): Promise<R> {
-    try {
-      const result = await call();
-      this.burst.succeeded();
-      return result;
-    } catch (error) {
-      return this.failed(error, command, fallback);
-    }
-  }
-
-  private failed<T>(error: unknown, command: string, fallback: T): T {
-    const typed = toCacheError(error, command, this.alias, !this.ignoreExceptions);
-    if (this.ignoreExceptions && isConnectionFailure(typed)) {
-      this.burst.failed(ignoredFailureLine(this.alias, typed), { alias: this.alias, error: typed });
-      return fallback;
-    }
-    throw typed;
+  /** One Redis call through the runner: typed errors, or the fallback under `ignoreExceptions`. */
+  private run<R>(command: string, fallback: R, call: () => Promise<R>): Promise<R> {
+    return this.runner.run(command, fallback, call);
   }
 
   private context(): { alias?: string } {

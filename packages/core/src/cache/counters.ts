@@ -1,0 +1,95 @@
+import type { Redis } from 'ioredis';
+import { isReplyError } from '../connector/ioredis/driver-messages.js';
+import { InvalidCacheArgumentError, KeyNotFoundError, ValueNotIntegerError } from '../errors.js';
+import type { CommandRunner } from './command-runner.js';
+import type { ValueCodec } from './value-codec.js';
+
+// Increment only an existing key, atomically: INCRBY alone would create a missing key at 0,
+// and an EXISTS before it could race an expiry (django-redis's script).
+const INCR_EXISTING = `if redis.call('exists', KEYS[1]) == 1 then return redis.call('incrby', KEYS[1], ARGV[1]) end
+return false`;
+
+/** What the counters need of their cache. */
+export interface CountersSettings {
+  alias: string | undefined;
+  codec: ValueCodec;
+  runner: CommandRunner;
+  master(): Redis;
+}
+
+/**
+ * `incr`/`decr` and the version moves (`incrVersion`), which always run on the master and have no
+ * neutral result: even with `ignoreExceptions` they throw.
+ */
+export class Counters {
+  constructor(private readonly settings: CountersSettings) {}
+
+  /**
+   * Adds `delta` to the integer at `redisKey` (the user's `key`), keeping its TTL. `KeyNotFoundError`
+   * when the key does not exist, `ValueNotIntegerError` when it holds something other than a number.
+   */
+  async incr(key: string, redisKey: string, delta: number): Promise<number> {
+    this.assertDelta(delta, 'incr/decr delta');
+    try {
+      const reply = await this.settings.master().eval(INCR_EXISTING, 1, redisKey, delta);
+      if (reply === null) throw new KeyNotFoundError(key, redisKey, this.context());
+      return Number(reply);
+    } catch (error) {
+      if (isReplyError(error) && /not an integer|out of range/.test(error.message)) {
+        return this.incrNumber(key, redisKey, delta, error);
+      }
+      throw this.settings.runner.typed(error, 'INCRBY');
+    }
+  }
+
+  /**
+   * Moves a value from `from` to `to` (its key at another version), value and remaining TTL
+   * together, in one RENAME. `KeyNotFoundError` when it does not exist.
+   */
+  async move(key: string, from: string, to: string, delta: number): Promise<void> {
+    this.assertDelta(delta, 'version delta');
+    const master = this.settings.master();
+    try {
+      if (from !== to) await master.rename(from, to);
+      else if ((await master.exists(from)) === 0) throw new KeyNotFoundError(key, from, this.context());
+    } catch (error) {
+      if (error instanceof Error && /no such key/i.test(error.message)) {
+        throw new KeyNotFoundError(key, from, this.context());
+      }
+      throw this.settings.runner.typed(error, 'RENAME');
+    }
+  }
+
+  /** A stored float (or an integer past 64 bits) cannot INCRBY; add in the process, keep the TTL. */
+  private async incrNumber(key: string, redisKey: string, delta: number, cause: unknown): Promise<number> {
+    const { codec, runner } = this.settings;
+    const master = this.settings.master();
+    const [stored, pttl] = await Promise.all([master.getBuffer(redisKey), master.pttl(redisKey)]).catch(
+      (error: unknown) => {
+        throw runner.typed(error, 'GET');
+      },
+    );
+    if (stored === null) throw new KeyNotFoundError(key, redisKey, this.context());
+    const current = codec.decode(key, stored);
+    if (typeof current !== 'number') throw new ValueNotIntegerError(key, { ...this.context(), cause });
+    const next = current + delta;
+    const ttl = pttl > 0 ? ['PX', pttl] : [];
+    await master.call('SET', [redisKey, codec.encode(key, next), ...ttl]).catch((error: unknown) => {
+      throw runner.typed(error, 'SET');
+    });
+    return next;
+  }
+
+  private assertDelta(delta: number, what: string): void {
+    if (!Number.isSafeInteger(delta)) {
+      throw new InvalidCacheArgumentError(
+        { problem: `Invalid ${what} ${delta}`, fix: 'Pass a safe integer' },
+        this.context(),
+      );
+    }
+  }
+
+  private context(): { alias?: string } {
+    return this.settings.alias === undefined ? {} : { alias: this.settings.alias };
+  }
+}
