@@ -1,20 +1,23 @@
 import type { Redis } from 'ioredis';
 import { Connector } from '../connector/connector.js';
 import { connectorKey } from '../connector/connector-key.js';
-import { type ConnectorOptions, PASSED_OPTIONS, type PassedOption } from '../connector/connector-options.js';
+import { type ConnectorOptions, PASSED_OPTIONS } from '../connector/connector-options.js';
 import { UnknownCacheAliasError } from '../errors.js';
 import { Cache, type CacheConnection } from './cache.js';
 import type { CacheConfig } from './cache-config.js';
 
 /** The connector options a cache config implies: its location and the connection part of `options`. */
 export function connectorOptionsOf(config: CacheConfig, alias?: string): ConnectorOptions {
-  const options: Partial<Record<PassedOption, unknown>> = config.options ?? {};
-  const picked: Record<string, unknown> = { location: config.location };
-  if (alias !== undefined) picked.alias = alias;
-  for (const name of PASSED_OPTIONS) {
-    if (options[name] !== undefined) picked[name] = options[name];
-  }
-  return picked as unknown as ConnectorOptions;
+  const options = config.options ?? {};
+  const given = PASSED_OPTIONS.filter((name) => options[name] !== undefined).map((name) => [
+    name,
+    options[name],
+  ]);
+  return Object.assign(
+    { location: config.location },
+    alias === undefined ? {} : { alias },
+    Object.fromEntries(given),
+  );
 }
 
 /**
