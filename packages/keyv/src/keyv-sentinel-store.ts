@@ -17,7 +17,7 @@ const DEFAULT_MAX_READ_BATCH = 100;
  * every failover is the cache's business. Usable without Nest: `new Keyv({ store })`.
  *
  * TTLs: a Keyv ttl of `0` or none means the value never expires (the cache's default timeout does
- * not apply); otherwise it is stored for `Math.ceil(ttl / 1000)` seconds.
+ * not apply); otherwise it is stored for exactly that many milliseconds (`PX ttl`).
  *
  * `disconnect()` leaves the connections open: they belong to the cache (or registry), which may
  * serve other stores and aliases; close that instead.

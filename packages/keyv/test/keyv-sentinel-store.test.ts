@@ -1,7 +1,7 @@
 import keyvTestSuite, { keyvIteratorTests } from '@keyv/test-suite';
 import { type Caches, createCaches, UnknownCacheAliasError } from '@sentinel-kit/core';
 import { createKeyv, KeyvSentinelStore, KeyvSerializedValueError } from '@sentinel-kit/keyv';
-import { startTopology, type Topology } from '@sentinel-kit/testkit';
+import { pollUntil, startTopology, type Topology } from '@sentinel-kit/testkit';
 import { Keyv } from 'keyv';
 import * as Vitest from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,13 +63,20 @@ describe("valueFormat 'django' (createKeyv): one cache, two APIs", () => {
     expect(await keyv.get('hits')).toBe(42);
   });
 
-  it('converts a Keyv ttl in milliseconds to whole seconds, rounding up', async () => {
+  it('stores a Keyv ttl in milliseconds exactly (PX), not rounded to seconds', async () => {
     const keyv = createKeyv({ caches, alias: 'django' });
     const master = topo.client('master');
-    await keyv.set('short', 'v', 1500);
-    const pttl = await master.pttl('dj:1:short');
-    expect(pttl).toBeGreaterThan(1500);
-    expect(pttl).toBeLessThanOrEqual(2000);
+    for (const ttl of [1500, 1001, 500]) {
+      await keyv.set(`short-${ttl}`, 'v', ttl);
+      const pttl = await master.pttl(`dj:1:short-${ttl}`);
+      expect(pttl).toBeGreaterThan(ttl - 100);
+      expect(pttl).toBeLessThanOrEqual(ttl);
+    }
+    await pollUntil(async () => (await keyv.get('short-500')) === undefined, {
+      description: 'a 500 ms value to expire',
+      timeoutMs: 900,
+      intervalMs: 20,
+    });
   });
 
   it('stores a Keyv ttl of 0 or none forever, ignoring the cache default of 300 s', async () => {

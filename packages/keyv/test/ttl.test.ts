@@ -8,12 +8,18 @@ describe('ttlToTimeout (Keyv/cache-manager milliseconds → Django seconds)', ()
     expect(ttlToTimeout(Number.POSITIVE_INFINITY)).toBeNull();
   });
 
-  it('rounds partial seconds up so a value never expires early', () => {
-    expect(ttlToTimeout(1)).toBe(1);
-    expect(ttlToTimeout(999)).toBe(1);
+  it('keeps milliseconds exact as fractional seconds', () => {
+    expect(ttlToTimeout(1)).toBe(0.001);
+    expect(ttlToTimeout(500)).toBe(0.5);
+    expect(ttlToTimeout(999)).toBe(0.999);
     expect(ttlToTimeout(1000)).toBe(1);
-    expect(ttlToTimeout(1001)).toBe(2);
+    expect(ttlToTimeout(1001)).toBe(1.001);
     expect(ttlToTimeout(60_000)).toBe(60);
+  });
+
+  it('rounds a fraction of a millisecond up to a whole one, so a value never expires early', () => {
+    expect(ttlToTimeout(0.2)).toBe(0.001);
+    expect(ttlToTimeout(1500.5)).toBe(1.501);
   });
 
   it('turns a negative ttl (already expired) into 0: do not store', () => {

@@ -23,6 +23,19 @@ export function timeoutMs(
       context,
     );
   }
-  // Django truncates toward zero (int(timeout * 1000)), so 0.0004 s is "do not store".
-  return seconds === Number.POSITIVE_INFINITY ? null : Math.trunc(seconds * 1000);
+  if (seconds === Number.POSITIVE_INFINITY) return null;
+  return secondsToMs(seconds);
+}
+
+/**
+ * Milliseconds in `seconds`, truncated toward zero as Django does (`int(timeout * 1000)`: 0.0004 s
+ * is "do not store"), except that a product within rounding error of a whole number is that
+ * number: `n / 1000` seconds from a Keyv ttl of `n` ms gives back exactly `n` (`1001 / 1000 * 1000`
+ * is 1000.9999999999999 in floating point, which plain truncation would make 1000).
+ */
+export function secondsToMs(seconds: number): number {
+  const ms = seconds * 1000;
+  const nearest = Math.round(ms);
+  // Two roundings (the division that made `seconds`, this product) err by under 2 ulps of `ms`.
+  return Math.abs(ms - nearest) <= Math.abs(ms) * 4 * Number.EPSILON ? nearest : Math.trunc(ms);
 }
