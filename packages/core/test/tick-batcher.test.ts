@@ -52,4 +52,24 @@ describe('TickBatcher', () => {
     const second = await Promise.allSettled([batcher.add('ok'), batcher.add('bad')]);
     expect(second.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
   });
+
+  it('flushNow hands over what was added so far, before the turn ends', async () => {
+    const batches: string[][] = [];
+    const batcher = new TickBatcher<string, string>({
+      schedule: 'nextTick',
+      maxBatch: 10,
+      flush: (batch) => {
+        batches.push(batch.map((e) => e.item));
+        for (const entry of batch) entry.resolve(entry.item);
+      },
+    });
+    const first = batcher.add('a');
+    batcher.flushNow();
+    const second = batcher.add('b');
+    expect(batches).toEqual([['a']]);
+    await Promise.all([first, second]);
+    expect(batches).toEqual([['a'], ['b']]);
+    batcher.flushNow();
+    expect(batches).toHaveLength(2);
+  });
 });

@@ -2,7 +2,6 @@ import type { Redis } from 'ioredis';
 import { CONNECTOR_OPTIONS, type ReadFrom } from '../connector/connector-options.js';
 import { InvalidCacheArgumentError, InvalidCacheConfigError } from '../errors.js';
 import type { CacheConfig, KeyFunction, VersionOpts } from './cache-config.js';
-import { isConnectionFailure } from './cache-failures.js';
 import { CommandRunner } from './command-runner.js';
 import { resolveCompressor } from './compressors/index.js';
 import { Counters } from './counters.js';
@@ -12,6 +11,7 @@ import { KeySpace } from './key-space.js';
 import { Lock, type LockOptions } from './lock.js';
 import { resolveSerializer } from './serializers/index.js';
 import { DEFAULT_TIMEOUT, timeoutMs } from './timeout.js';
+import { WriteBatcher } from './write-batcher.js';
 import { ValueCodec } from './value-codec.js';
 
 /** The two clients a cache needs; a `Connector` is one. */
@@ -63,6 +63,7 @@ export class Cache {
   private readonly keySpace: KeySpace;
   private readonly counters: Counters;
   private readonly getOrSetFlights: GetOrSet;
+  private readonly writes: WriteBatcher;
   private readonly onClose: (() => Promise<void>) | undefined;
   private closed = false;
 
@@ -103,7 +104,7 @@ export class Cache {
     this.readFrom = options.readFrom ?? CONNECTOR_OPTIONS.readFrom.default;
     this.runner = new CommandRunner(this.alias, options.ignoreExceptions ?? false, options.logger ?? console);
     const reader = () => this.reader();
-    const master = () => this.connection.master();
+    const master = () => this.writer();
     this.keySpace = new KeySpace({
       keyPrefix: this.keyPrefix,
       keyFunction: this.keyFunction,
@@ -115,6 +116,7 @@ export class Cache {
       reader,
       master,
     });
+    this.writes = new WriteBatcher(() => this.connection.master());
     this.counters = new Counters({ alias: this.alias, codec: this.codec, runner: this.runner, master });
     this.getOrSetFlights = new GetOrSet({
       get: (key, opts) => this.get(key, undefined, opts),
@@ -171,23 +173,16 @@ export class Cache {
       // Like django-redis: an expired add() stores nothing and reports whether the key was free.
       return opts.nx ? !(await this.has(key, opts)) : this.delete(key, opts);
     }
-    // Hot path: the typed set() overloads rather than call(), and no closures (bench/cache).
-    const master = this.connection.master();
-    let reply: string | null;
+    // Hot path: no closures (bench/cache measures every allocation); the batcher sends this turn's
+    // writes as one command.
+    const mode = opts.nx ? 'nx' : opts.xx ? 'xx' : 'always';
     try {
-      if (ms === null) {
-        if (opts.nx) reply = await master.set(redisKey, encoded, 'NX');
-        else reply = await (opts.xx ? master.set(redisKey, encoded, 'XX') : master.set(redisKey, encoded));
-      } else if (opts.nx) reply = await master.set(redisKey, encoded, 'PX', ms, 'NX');
-      else
-        reply = await (opts.xx
-          ? master.set(redisKey, encoded, 'PX', ms, 'XX')
-          : master.set(redisKey, encoded, 'PX', ms));
+      const stored = await this.writes.set({ key: redisKey, value: encoded, ms, mode });
       this.runner.succeeded();
+      return stored;
     } catch (error) {
-      reply = this.runner.failed(error, 'SET', null);
+      return this.runner.failed(error, 'SET', false);
     }
-    return reply === 'OK';
   }
 
   /** Stores `value` only when `key` has none; true when it did. */
@@ -217,7 +212,7 @@ export class Cache {
     return found;
   }
 
-  /** Stores every entry with one round trip; returns the keys that could not be stored. */
+  /** Stores every entry with one command; returns the keys that could not be stored. */
   async setMany(
     entries: Record<string, unknown>,
     timeout?: number | null,
@@ -231,38 +226,27 @@ export class Cache {
       await this.deleteMany(keys, opts);
       return [];
     }
-    const replies = await this.run('SET (pipeline)', null, async () => {
-      const pipeline = this.connection.master().pipeline();
-      keys.forEach((key, i) => {
-        const redisKey = this.makeKey(key, opts.version);
-        const value = encoded[i] as string | Buffer;
-        if (ms === null) pipeline.set(redisKey, value);
-        else pipeline.set(redisKey, value, 'PX', ms);
-      });
-      const results = await pipeline.exec();
-      // A pipeline resolves even when its socket failed; such a failure is the whole call's.
-      const lost = results?.find(([error]) => error !== null && isConnectionFailure(error))?.[0];
-      if (lost) throw lost;
-      return results;
-    });
-    if (replies === null) return keys;
-    return keys.filter((_, i) => {
-      const [error, reply] = replies[i] ?? [new Error('no reply'), null];
-      return error !== null || reply !== 'OK';
-    });
+    const requests = keys.map((key, i) => ({
+      key: this.makeKey(key, opts.version),
+      value: encoded[i] as string | Buffer,
+      ms,
+      mode: 'always' as const,
+    }));
+    const stored = await this.run('SET (batch)', null, () => this.writes.setMany(requests));
+    return stored === null ? keys : keys.filter((_, i) => stored[i] !== true);
   }
 
   /** Deletes `key`; true when it existed. */
   async delete(key: string, opts: VersionOpts = {}): Promise<boolean> {
     const redisKey = this.makeKey(key, opts.version);
-    return (await this.run('DEL', 0, () => this.connection.master().del(redisKey))) > 0;
+    return (await this.run('DEL', 0, () => this.writer().del(redisKey))) > 0;
   }
 
   /** Deletes the keys; returns how many existed. */
   async deleteMany(keys: string[], opts: VersionOpts = {}): Promise<number> {
     if (keys.length === 0) return 0;
     const redisKeys = keys.map((key) => this.makeKey(key, opts.version));
-    return this.run('DEL', 0, () => this.connection.master().del(...redisKeys));
+    return this.run('DEL', 0, () => this.writer().del(...redisKeys));
   }
 
   /** True when `key` exists. */
@@ -293,8 +277,8 @@ export class Cache {
     const redisKey = this.makeKey(key, opts.version);
     const ms = timeoutMs(timeout, this.defaultTimeout, this.context());
     if (ms === null)
-      return (await this.run('PERSIST', 0, () => this.connection.master().persist(redisKey))) === 1;
-    return (await this.run('PEXPIRE', 0, () => this.connection.master().pexpire(redisKey, ms))) === 1;
+      return (await this.run('PERSIST', 0, () => this.writer().persist(redisKey))) === 1;
+    return (await this.run('PEXPIRE', 0, () => this.writer().pexpire(redisKey, ms))) === 1;
   }
 
   /** Seconds `key` has left: `0` when it does not exist, `null` when it never expires. */
@@ -350,7 +334,7 @@ export class Cache {
   /** A lock named `name` (a cache key) on the master; see `Lock`. Times in seconds. */
   lock(name: string, options: LockOptions & VersionOpts = {}): Lock {
     return new Lock(
-      () => this.connection.master(),
+      () => this.writer(),
       name,
       this.makeKey(name, options.version),
       options,
@@ -378,7 +362,7 @@ export class Cache {
    * one reads use now (django-redis's `get_client(write=...)`).
    */
   client(options: { write?: boolean } = {}): Redis {
-    return options.write === false ? this.reader() : this.connection.master();
+    return options.write === false ? this.reader() : this.writer();
   }
 
   /** Releases this cache's connection (the connector closes when no cache uses it any more). */
@@ -389,7 +373,18 @@ export class Cache {
   }
 
   private reader(): Redis {
-    return this.connection.replica(this.readFrom);
+    const client = this.connection.replica(this.readFrom);
+    if (client === this.connection.master()) this.writes.flush();
+    return client;
+  }
+
+  /**
+   * The master's client, after the writes the batcher still holds: a command sent next (a delete,
+   * an increment, a read from the master) reaches Redis after the `set`s issued before it.
+   */
+  private writer(): Redis {
+    this.writes.flush();
+    return this.connection.master();
   }
 
   /** One Redis call through the runner: typed errors, or the fallback under `ignoreExceptions`. */

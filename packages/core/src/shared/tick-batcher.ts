@@ -52,6 +52,11 @@ export class TickBatcher<I, R> {
     });
   }
 
+  /** Hands what was added so far to `flush` now, without waiting for the turn to end. */
+  flushNow(): void {
+    if (this.pending.length > 0) this.flush();
+  }
+
   private readonly onTurnEnd = (): void => {
     this.scheduled = false;
     this.flush();

@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { isReplyError } from '../connector/ioredis/driver-messages.js';
+import { type BatchEntry, TickBatcher } from '../shared/tick-batcher.js';
+
+/** `SET`'s condition: none, only when missing (`NX`), only when present (`XX`). */
+export type SetMode = 'always' | 'nx' | 'xx';
+
+/** One `SET` a caller asked for. */
+export interface SetRequest {
+  key: string;
+  value: string | Buffer;
+  /** Milliseconds to live, or `null` for no expiry. */
+  ms: number | null;
+  mode: SetMode;
+}
+
+const MODE = { always: '0', nx: '1', xx: '2' } as const;
+
+/**
+ * Sets N keys, each with its own expiry and condition, in one command: ARGV holds a
+ * (mode, milliseconds, value) triple per key (milliseconds 0 = no expiry). Returns 1 per key
+ * stored, 0 per key a condition kept out. Redis runs a script as one unit and replicates its
+ * effects as one, so a batch is applied whole or not at all, in the callers' order.
+ */
+const SET_MANY = `local out = {}
+for i = 1, #KEYS do
+  local mode, ms, value = ARGV[3 * i - 2], tonumber(ARGV[3 * i - 1]), ARGV[3 * i]
+  local args = { 'set', KEYS[i], value }
+  if ms > 0 then args[#args + 1] = 'px'; args[#args + 1] = ms end
+  if mode == '1' then args[#args + 1] = 'nx' elseif mode == '2' then args[#args + 1] = 'xx' end
+  out[i] = redis.call(unpack(args)) and 1 or 0
+end
+return out`;
+const SET_MANY_SHA = createHash('sha1').update(SET_MANY).digest('hex');
+
+/** Keys in one script call at most. */
+const MAX_BATCH = 512;
+/**
+ * Batches on their way while the master is ready, beyond which new writes gather for the next
+ * batch: the writes that arrive while the master is busy go out together, and the pipeline never
+ * runs dry. While the client is not ready, batches go out at once into its offline queue, so each
+ * is bounded by `queueTimeout` on its own.
+ */
+const MAX_IN_FLIGHT = 2;
+
+/**
+ * Sends the `SET`s that callers issue in one turn of the event loop — and, while earlier batches are
+ * still on their way, every `SET` issued until one returns — as one command. ioredis spends a fixed
+ * amount of CPU per command object (the bench's client CPU column), so one script call for many
+ * writes costs about what one `SET` does; a lone write stays a plain `SET`. Each caller gets its own
+ * result, or the batch's error. The script goes out through the same client as any write, so the
+ * failover hold and READONLY handling treat a batch exactly as one write.
+ */
+export class WriteBatcher {
+  private readonly batcher: TickBatcher<SetRequest, boolean>;
+  private waiting: BatchEntry<SetRequest, boolean>[] = [];
+  private inFlight = 0;
+
+  constructor(private readonly master: () => Redis) {
+    this.batcher = new TickBatcher({
+      schedule: 'nextTick',
+      maxBatch: MAX_BATCH,
+      flush: (batch) => this.gather(batch),
+    });
+  }
+
+  /** Stores one key; true when stored, false when its condition kept it out. */
+  set(request: SetRequest): Promise<boolean> {
+    return this.batcher.add(request);
+  }
+
+  /**
+   * Sends every write gathered so far now, ahead of whatever the caller sends next on the master:
+   * a delete, an increment or a read issued after a `set` must reach Redis after it, as they would
+   * on one ioredis client.
+   */
+  flush(): void {
+    this.batcher.flushNow();
+    if (this.waiting.length > 0) this.sendWaiting();
+  }
+
+  /** Stores many keys in one command, whatever the turn; one result per request, in order. */
+  async setMany(requests: SetRequest[]): Promise<boolean[]> {
+    if (requests.length === 1) return [await setOne(this.master(), requests[0] as SetRequest)];
+    return setMany(this.master(), requests);
+  }
+
+  private gather(batch: BatchEntry<SetRequest, boolean>[]): void {
+    this.waiting = this.waiting.length === 0 ? batch : this.waiting.concat(batch);
+    if (this.inFlight < MAX_IN_FLIGHT || this.master().status !== 'ready') this.sendWaiting();
+  }
+
+  private sendWaiting(): void {
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.length <= MAX_BATCH ? this.waiting : this.waiting.slice(0, MAX_BATCH);
+      this.waiting = batch === this.waiting ? [] : this.waiting.slice(MAX_BATCH);
+      this.inFlight += 1;
+      this.send(batch).finally(this.onSent);
+    }
+  }
+
+  private readonly onSent = (): void => {
+    this.inFlight -= 1;
+    if (this.waiting.length > 0) this.sendWaiting();
+  };
+
+  private async send(batch: BatchEntry<SetRequest, boolean>[]): Promise<void> {
+    const client = this.master();
+    try {
+      if (batch.length === 1) {
+        const [only] = batch as [BatchEntry<SetRequest, boolean>];
+        only.resolve(await setOne(client, only.item));
+        return;
+      }
+      const stored = await setMany(
+        client,
+        batch.map((entry) => entry.item),
+      );
+      for (const [i, entry] of batch.entries()) entry.resolve(stored[i] === true);
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+    }
+  }
+}
+
+/** One `SET` with the typed overloads (ioredis's fastest path for it). */
+async function setOne(client: Redis, { key, value, ms, mode }: SetRequest): Promise<boolean> {
+  let reply: string | null;
+  if (ms === null) {
+    if (mode === 'nx') reply = await client.set(key, value, 'NX');
+    else reply = await (mode === 'xx' ? client.set(key, value, 'XX') : client.set(key, value));
+  } else if (mode === 'nx') reply = await client.set(key, value, 'PX', ms, 'NX');
+  else
+    reply = await (mode === 'xx' ? client.set(key, value, 'PX', ms, 'XX') : client.set(key, value, 'PX', ms));
+  return reply === 'OK';
+}
+
+/** The script by its SHA; once per new master (NOSCRIPT), the script itself, which also loads it. */
+async function setMany(client: Redis, requests: SetRequest[]): Promise<boolean[]> {
+  const args: (string | Buffer | number)[] = [requests.length];
+  for (const { key } of requests) args.push(key);
+  for (const { mode, ms, value } of requests) args.push(MODE[mode], ms ?? 0, value);
+  let reply: unknown;
+  try {
+    reply = await client.evalsha(SET_MANY_SHA, ...(args as [number, ...(string | Buffer | number)[]]));
+  } catch (error) {
+    if (!isReplyError(error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    reply = await client.eval(SET_MANY, ...(args as [number, ...(string | Buffer | number)[]]));
+  }
+  return (reply as number[]).map((stored) => stored === 1);
+}
