@@ -42,7 +42,7 @@ const MAX_BATCH = 512;
  * runs dry. While the client is not ready, batches go out at once into its offline queue, so each
  * is bounded by `queueTimeout` on its own.
  */
-const MAX_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 4;
 
 /**
  * Sends the `SET`s that callers issue in one turn of the event loop — and, while earlier batches are
