@@ -10,7 +10,7 @@ export const ERROR_CODES = [
   'ERR_FAILOVER_REFUSED',
   'ERR_NODE_UNAVAILABLE', 'ERR_NOREPLICAS', 'ERR_READONLY_NODE', 'ERR_MASTER_DEMOTED',
   'ERR_CACHE_CONNECTION', 'ERR_CACHE_COMMAND', 'ERR_KEY_NOT_FOUND', 'ERR_VALUE_NOT_INTEGER',
-  'ERR_SERIALIZATION', 'ERR_DESERIALIZATION', 'ERR_LOCK_NOT_OWNED', 'ERR_LOCK_TIMEOUT',
+  'ERR_SERIALIZATION', 'ERR_DESERIALIZATION', 'ERR_LOCK_NOT_OWNED', 'ERR_LOCK_TIMEOUT', 'ERR_GET_OR_SET_LOCK',
   'ERR_UNKNOWN_CACHE_ALIAS', 'ERR_INVALID_CACHE_CONFIG', 'ERR_INVALID_ARGUMENT', 'ERR_INVALID_ENV',
   'ERR_COMPRESSOR_UNAVAILABLE',
   'ERR_CLI_USAGE', 'ERR_INVALID_TTL', 'ERR_KEYV_SERIALIZED_VALUE', 'ERR_INVALID_SESSION_STORE_OPTION',
@@ -507,5 +507,25 @@ export class LockTimeoutError extends SentinelKitError<'ERR_LOCK_TIMEOUT'> {
         ? ['it is held and "blocking" is false', 'Set "blocking: true" to wait for it, or retry later']
         : [`held for more than ${blockingTimeout} s`, 'Raise "blockingTimeout" (seconds), or retry later'];
     super('ERR_LOCK_TIMEOUT', { problem: `Could not acquire lock "${name}"`, detail, fix }, context);
+  }
+}
+
+/**
+ * `getOrSet` with `lock` could not take or wait for the fill lock of `key`: Redis failed under it
+ * (`cause` holds the cache's error). With `ignoreExceptions` such a failure runs the producer without
+ * the lock instead.
+ */
+export class GetOrSetLockError extends SentinelKitError<'ERR_GET_OR_SET_LOCK'> {
+  static readonly code = 'ERR_GET_OR_SET_LOCK';
+  override name = 'GetOrSetLockError';
+  readonly key: string;
+  constructor(key: string, context: ErrorContext = {}) {
+    const parts = {
+      problem: `getOrSet could not take or wait for the lock of key "${key}"`,
+      ...(context.cause === undefined ? {} : { detail: reasonOf(context.cause) }),
+      fix: 'Check the connection, or set "ignoreExceptions: true" to run the producer without the lock when Redis fails',
+    };
+    super('ERR_GET_OR_SET_LOCK', parts, context);
+    this.key = key;
   }
 }

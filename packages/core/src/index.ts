@@ -3,6 +3,8 @@ export type {
   CacheConfig,
   CacheOptions,
   Compressor,
+  GetOrSetLockOptions,
+  GetOrSetOptions,
   KeyFunction,
   Serializer,
   VersionOpts,
@@ -16,8 +18,10 @@ export {
   zstdCompressor,
 } from './cache/compressors/index.js';
 export { cachesFromEnv } from './cache/env.js';
+export type { GetOrSetCallOptions, Producer } from './cache/get-or-set.js';
 export { defaultKeyFunction, defaultReverseKeyFunction } from './cache/key-function.js';
 export { Lock, type LockOptions } from './cache/lock.js';
+export { DEFAULT_READ_YOUR_WRITES_MS } from './cache/read-your-writes.js';
 export {
   type Caches,
   connectorOptionsOf,
@@ -49,6 +53,7 @@ export {
   type ErrorContext,
   type ErrorParts,
   FailoverRefusedError,
+  GetOrSetLockError,
   InvalidCacheArgumentError,
   InvalidCacheConfigError,
   InvalidEnvError,

@@ -512,12 +512,64 @@ describe('registry', () => {
     const replicaClient = topo.client(replica);
     const gets = async () =>
       Number(/cmdstat_get:calls=(\d+)/.exec(await replicaClient.info('commandstats'))?.[1] ?? 0);
-    await replicated.set(k, 'via master');
-    await getRedisConnection(caches, 'replicaReads').wait(1, 5000);
+    // Written by another client: this process's own writes are read from the master for a while.
+    const master = getRedisConnection(caches, 'replicaReads');
+    await master.set(replicated.makeKey(k), JSON.stringify('via master'));
+    await master.wait(1, 5000);
     const before = await gets();
     expect(await replicated.get(k)).toBe('via master');
     expect(await gets()).toBe(before + 1);
     expect(await replicated.getMany([k])).toEqual({ [k]: 'via master' });
+  });
+
+  it('reads a key this process wrote from the master for readYourWrites ms, then from the replica again', async () => {
+    const own = createCache(
+      {
+        location: topo.locationFor(0),
+        keyPrefix: 'dj',
+        options: { password: PASSWORD, readYourWrites: 1000 },
+      },
+      { alias: 'own' },
+    );
+    try {
+      await pollUntil(
+        async () => ((await own.client({ write: false }).call('ROLE')) as unknown[])[0] === 'slave',
+        { description: 'the read client to reach the replica' },
+      );
+      const [replica] = await topo.replicas();
+      if (replica === undefined) throw new Error('the topology has no replica');
+      const replicaClient = topo.client(replica);
+      const replicaReads = async () => {
+        const stats = await replicaClient.info('commandstats');
+        return ['get', 'mget', 'exists', 'ttl'].reduce(
+          (sum, cmd) => sum + Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(stats)?.[1] ?? 0),
+          0,
+        );
+      };
+      const before = await replicaReads();
+      const written = performance.now();
+      await own.set(k, 'mine');
+      expect(await own.get(k)).toBe('mine');
+      expect(await own.getMany([k])).toEqual({ [k]: 'mine' });
+      expect(await own.has(k)).toBe(true);
+      expect(await own.ttl(k)).toBeGreaterThan(0);
+      await own.delete(k);
+      expect(await own.get(k)).toBeUndefined();
+      expect(performance.now() - written).toBeLessThan(1000);
+      expect(await replicaReads()).toBe(before);
+      await pollUntil(
+        async () => (await own.get('never-written')) === undefined && (await replicaReads()) > before,
+        {
+          description: 'a read of a key this process did not write to reach the replica',
+        },
+      );
+      const after = await replicaReads();
+      await pollUntil(() => performance.now() - written > 1050, { description: 'the window to pass' });
+      await own.get(k);
+      expect(await replicaReads()).toBe(after + 1);
+    } finally {
+      await own.close();
+    }
   });
 
   it('connector(alias).sentinels() asks the sentinel port about the master', async () => {

@@ -52,6 +52,7 @@ function everyError(m: ErrorsModule, alias?: string): errors.SentinelKitError[] 
     new m.CompressorUnavailableError('zstd', 'this Node.js has no zstd', context),
     new m.LockNotOwnedError('job', 'release', context),
     new m.LockTimeoutError('job', 2, context),
+    new m.GetOrSetLockError('k', context),
   ];
 }
 

@@ -53,6 +53,46 @@ export interface CacheOptions extends Omit<ConnectorOptions, 'location' | 'alias
    * `console` for the cache's warning; the connector logs nowhere unless given one.
    */
   logger?: ConnectorLogger;
+  /**
+   * Milliseconds after this process writes a key (`set`, `add`, `setMany`, `delete`, `incr`,
+   * `touch`, …) during which its reads of that key (`get`, `getMany`, `has`, `ttl`) go to the
+   * master whatever `readFrom` says, so a write is read back even before a replica has it (what
+   * cache-manager's `wrap` with `refreshThreshold` expects). Costs nothing when reads already go to
+   * the master or the location is one server. `0` turns it off. Default: 1000 ms.
+   */
+  readYourWrites?: number;
+  /** What every `getOrSet` call of this cache does unless the call says otherwise. Default: `{}` (no lock, no refresh ahead). */
+  getOrSet?: GetOrSetOptions;
+}
+
+/** The cross-process lock of `getOrSet`; times in seconds, as every cache timeout. */
+export interface GetOrSetLockOptions {
+  /**
+   * Seconds the lock lives in Redis: a holder that dies (or whose producer outlasts this) frees it
+   * after that long, and a waiter takes over. Default: 10 s.
+   */
+  timeout?: number;
+  /**
+   * Seconds a caller waits for the holder's value; when they run out it runs the producer itself.
+   * Default: the lock's `timeout`.
+   */
+  wait?: number;
+}
+
+/** How `getOrSet` fills a missing key and refreshes one about to expire. */
+export interface GetOrSetOptions {
+  /**
+   * `true` or lock options: on a miss, one caller across every process sharing the cache runs the
+   * producer (holding a lock in Redis) and the others wait for its value and get that same value.
+   * `false`: one caller per process runs it. Default: false.
+   */
+  lock?: boolean | GetOrSetLockOptions;
+  /**
+   * Seconds: a hit with less than this left to live is refreshed in the background by one caller
+   * (under the lock) while every caller gets the current value at once. `0` turns it off.
+   * Default: 0 (off).
+   */
+  refreshAhead?: number;
 }
 
 /** One entry of `CACHES`. */

@@ -5,14 +5,15 @@ import type { CacheConfig, KeyFunction, VersionOpts } from './cache-config.js';
 import { CommandRunner } from './command-runner.js';
 import { resolveCompressor } from './compressors/index.js';
 import { Counters } from './counters.js';
-import { GetOrSet, type Producer } from './get-or-set.js';
+import { GetOrSet, type GetOrSetCallOptions, type Producer } from './get-or-set.js';
 import { defaultKeyFunction, defaultReverseKeyFunction } from './key-function.js';
 import { KeySpace } from './key-space.js';
 import { Lock, type LockOptions } from './lock.js';
+import { ReadYourWrites } from './read-your-writes.js';
 import { resolveSerializer } from './serializers/index.js';
 import { DEFAULT_TIMEOUT, timeoutMs } from './timeout.js';
-import { WriteBatcher } from './write-batcher.js';
 import { ValueCodec } from './value-codec.js';
+import { WriteBatcher } from './write-batcher.js';
 
 /** The two clients a cache needs; a `Connector` is one. */
 export interface CacheConnection {
@@ -63,6 +64,8 @@ export class Cache {
   private readonly keySpace: KeySpace;
   private readonly counters: Counters;
   private readonly getOrSetFlights: GetOrSet;
+  /** The keys this process wrote lately, read from the master; `undefined` when reads cannot lag. */
+  private readonly recentWrites: ReadYourWrites | undefined;
   private readonly writes: WriteBatcher;
   private readonly onClose: (() => Promise<void>) | undefined;
   private closed = false;
@@ -102,6 +105,12 @@ export class Cache {
       this.alias,
     );
     this.readFrom = options.readFrom ?? CONNECTOR_OPTIONS.readFrom.default;
+    this.recentWrites = ReadYourWrites.forCache(
+      options.readYourWrites,
+      this.readFrom,
+      config.location,
+      context,
+    );
     this.runner = new CommandRunner(this.alias, options.ignoreExceptions ?? false, options.logger ?? console);
     const reader = () => this.reader();
     const master = () => this.writer();
@@ -119,14 +128,22 @@ export class Cache {
     this.writes = new WriteBatcher(() => this.connection.master());
     this.counters = new Counters({ alias: this.alias, codec: this.codec, runner: this.runner, master });
     this.getOrSetFlights = new GetOrSet({
+      alias: this.alias,
       get: (key, opts) => this.get(key, undefined, opts),
+      getWithTtl: (key, opts) => this.getWithTtl(key, opts),
       add: (key, value, timeout, opts) => this.add(key, value, timeout, opts),
+      set: (key, value, timeout, opts) => this.set(key, value, timeout, opts),
       getFromMaster: async <T>(key: string, opts: VersionOpts) => {
         const redisKey = this.makeKey(key, opts.version);
         const stored = await this.run('GET', null, () => master().getBuffer(redisKey));
         return stored === null ? undefined : { value: this.codec.decode(key, stored) as T };
       },
+      decode: (key, bytes) => this.codec.decode(key, bytes),
       makeKey: (key, version) => this.makeKey(key, version),
+      master,
+      ignoreExceptions: options.ignoreExceptions ?? false,
+      defaults: options.getOrSet ?? {},
+      logger: options.logger ?? console,
     });
   }
 
@@ -142,7 +159,7 @@ export class Cache {
     const redisKey = this.makeKey(key, opts?.version);
     let stored: Buffer | null;
     try {
-      stored = await this.reader().getBuffer(redisKey);
+      stored = await this.reader(redisKey).getBuffer(redisKey);
       this.runner.succeeded();
     } catch (error) {
       stored = this.runner.failed(error, 'GET', null);
@@ -168,6 +185,7 @@ export class Cache {
     }
     const redisKey = this.makeKey(key, opts.version);
     const encoded = this.codec.encode(key, value);
+    this.recentWrites?.wrote(redisKey);
     const ms = timeoutMs(timeout, this.defaultTimeout, this.context());
     if (ms !== null && ms <= 0) {
       // Like django-redis: an expired add() stores nothing and reports whether the key was free.
@@ -193,9 +211,16 @@ export class Cache {
   /**
    * The value of `key`; when there is none, stores `value` (or what the function returns) with
    * `add` and returns what the cache holds then. Concurrent calls for one key in this process run
-   * the function once and share its result.
+   * the function once and share its result. `lock` extends that to every process sharing the cache
+   * (one runs the function, the others wait for its value); `refreshAhead` (seconds) refreshes a
+   * hit about to expire in the background. Both default to the cache's `options.getOrSet`.
    */
-  getOrSet<T>(key: string, value: Producer<T>, timeout?: number | null, opts: VersionOpts = {}): Promise<T> {
+  getOrSet<T>(
+    key: string,
+    value: Producer<T>,
+    timeout?: number | null,
+    opts: GetOrSetCallOptions = {},
+  ): Promise<T> {
     return this.getOrSetFlights.run(key, value, timeout, opts);
   }
 
@@ -203,7 +228,7 @@ export class Cache {
   async getMany(keys: string[], opts: VersionOpts = {}): Promise<Record<string, unknown>> {
     if (keys.length === 0) return {};
     const redisKeys = keys.map((key) => this.makeKey(key, opts.version));
-    const stored = await this.run('MGET', [], () => this.reader().mgetBuffer(...redisKeys));
+    const stored = await this.run('MGET', [], () => this.reader(redisKeys).mgetBuffer(...redisKeys));
     const found: Record<string, unknown> = {};
     stored.forEach((bytes, i) => {
       const key = keys[i] as string;
@@ -221,6 +246,7 @@ export class Cache {
     const keys = Object.keys(entries);
     if (keys.length === 0) return [];
     const encoded = keys.map((key) => this.codec.encode(key, entries[key]));
+    if (this.recentWrites) for (const key of keys) this.recentWrites.wrote(this.makeKey(key, opts.version));
     const ms = timeoutMs(timeout, this.defaultTimeout, this.context());
     if (ms !== null && ms <= 0) {
       await this.deleteMany(keys, opts);
@@ -239,6 +265,7 @@ export class Cache {
   /** Deletes `key`; true when it existed. */
   async delete(key: string, opts: VersionOpts = {}): Promise<boolean> {
     const redisKey = this.makeKey(key, opts.version);
+    this.recentWrites?.wrote(redisKey);
     return (await this.run('DEL', 0, () => this.writer().del(redisKey))) > 0;
   }
 
@@ -246,13 +273,14 @@ export class Cache {
   async deleteMany(keys: string[], opts: VersionOpts = {}): Promise<number> {
     if (keys.length === 0) return 0;
     const redisKeys = keys.map((key) => this.makeKey(key, opts.version));
+    if (this.recentWrites) for (const redisKey of redisKeys) this.recentWrites.wrote(redisKey);
     return this.run('DEL', 0, () => this.writer().del(...redisKeys));
   }
 
   /** True when `key` exists. */
   async has(key: string, opts: VersionOpts = {}): Promise<boolean> {
     const redisKey = this.makeKey(key, opts.version);
-    return (await this.run('EXISTS', 0, () => this.reader().exists(redisKey))) === 1;
+    return (await this.run('EXISTS', 0, () => this.reader(redisKey).exists(redisKey))) === 1;
   }
 
   /**
@@ -261,7 +289,9 @@ export class Cache {
    * something other than a number.
    */
   incr(key: string, delta = 1, opts: VersionOpts = {}): Promise<number> {
-    return this.counters.incr(key, this.makeKey(key, opts.version), delta);
+    const redisKey = this.makeKey(key, opts.version);
+    this.recentWrites?.wrote(redisKey);
+    return this.counters.incr(key, redisKey, delta);
   }
 
   /** Subtracts `delta` (default 1); see `incr`. */
@@ -276,15 +306,15 @@ export class Cache {
   async touch(key: string, timeout?: number | null, opts: VersionOpts = {}): Promise<boolean> {
     const redisKey = this.makeKey(key, opts.version);
     const ms = timeoutMs(timeout, this.defaultTimeout, this.context());
-    if (ms === null)
-      return (await this.run('PERSIST', 0, () => this.writer().persist(redisKey))) === 1;
+    this.recentWrites?.wrote(redisKey);
+    if (ms === null) return (await this.run('PERSIST', 0, () => this.writer().persist(redisKey))) === 1;
     return (await this.run('PEXPIRE', 0, () => this.writer().pexpire(redisKey, ms))) === 1;
   }
 
   /** Seconds `key` has left: `0` when it does not exist, `null` when it never expires. */
   async ttl(key: string, opts: VersionOpts = {}): Promise<number | null> {
     const redisKey = this.makeKey(key, opts.version);
-    const ttl = await this.run('TTL', -2, () => this.reader().ttl(redisKey));
+    const ttl = await this.run('TTL', -2, () => this.reader(redisKey).ttl(redisKey));
     if (ttl === -1) return null;
     return Math.max(ttl, 0);
   }
@@ -319,6 +349,7 @@ export class Cache {
 
   /** Deletes the keys matching the glob `pattern` at the version, in SCAN batches; returns how many. */
   deletePattern(pattern: string, opts: VersionOpts = {}): Promise<number> {
+    this.recentWrites?.wroteEverything();
     return this.keySpace.deletePattern(pattern, opts.version ?? this.version);
   }
 
@@ -328,18 +359,13 @@ export class Cache {
    * what `keyFunction('*', prefix, version)` matches at the cache's version.
    */
   clear(): Promise<void> {
+    this.recentWrites?.wroteEverything();
     return this.keySpace.clear(this.version);
   }
 
   /** A lock named `name` (a cache key) on the master; see `Lock`. Times in seconds. */
   lock(name: string, options: LockOptions & VersionOpts = {}): Lock {
-    return new Lock(
-      () => this.writer(),
-      name,
-      this.makeKey(name, options.version),
-      options,
-      this.alias,
-    );
+    return new Lock(() => this.writer(), name, this.makeKey(name, options.version), options, this.alias);
   }
 
   /**
@@ -348,7 +374,10 @@ export class Cache {
    */
   async incrVersion(key: string, delta = 1, opts: VersionOpts = {}): Promise<number> {
     const version = opts.version ?? this.version;
-    await this.counters.move(key, this.makeKey(key, version), this.makeKey(key, version + delta), delta);
+    const [from, to] = [this.makeKey(key, version), this.makeKey(key, version + delta)];
+    this.recentWrites?.wrote(from);
+    this.recentWrites?.wrote(to);
+    await this.counters.move(key, from, to, delta);
     return version + delta;
   }
 
@@ -369,10 +398,17 @@ export class Cache {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.getOrSetFlights.close();
     await this.onClose?.();
   }
 
-  private reader(): Redis {
+  /** The client for a read of `redisKey` (or keys): the master when this process wrote one lately. */
+  private reader(redisKey?: string | string[]): Redis {
+    const recent = this.recentWrites;
+    if (recent !== undefined && redisKey !== undefined) {
+      const pending = typeof redisKey === 'string' ? recent.pending(redisKey) : recent.anyPending(redisKey);
+      if (pending) return this.writer();
+    }
     const client = this.connection.replica(this.readFrom);
     if (client === this.connection.master()) this.writes.flush();
     return client;
@@ -385,6 +421,23 @@ export class Cache {
   private writer(): Redis {
     this.writes.flush();
     return this.connection.master();
+  }
+
+  /** The value of `key` and the milliseconds it has left (`-1`: no expiry), in one round trip. */
+  private async getWithTtl<T>(
+    key: string,
+    opts: VersionOpts,
+  ): Promise<{ value: T; pttlMs: number } | undefined> {
+    const redisKey = this.makeKey(key, opts.version);
+    const replies = await this.run('GET + PTTL', null, async () => {
+      const results = await this.reader(redisKey).pipeline().getBuffer(redisKey).pttl(redisKey).exec();
+      const failed = results?.find(([error]) => error !== null)?.[0];
+      if (failed) throw failed;
+      return results;
+    });
+    const stored = replies?.[0]?.[1] as Buffer | null | undefined;
+    if (stored === null || stored === undefined) return undefined;
+    return { value: this.codec.decode(key, stored) as T, pttlMs: Number(replies?.[1]?.[1] ?? -1) };
   }
 
   /** One Redis call through the runner: typed errors, or the fallback under `ignoreExceptions`. */

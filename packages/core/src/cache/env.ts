@@ -109,6 +109,9 @@ const SETTINGS: Record<string, Setting> = {
   IGNORE_EXCEPTIONS: (_, options, raw) => {
     options.ignoreExceptions = boolean(raw);
   },
+  READ_YOUR_WRITES: (_, options, raw) => {
+    options.readYourWrites = milliseconds(raw);
+  },
 };
 
 /** Longest suffix first, so `SENTINEL_PASSWORD` is not read as alias `…_SENTINEL` + `PASSWORD`. */
@@ -118,9 +121,9 @@ const SUFFIXES = Object.keys(SETTINGS).sort((a, b) => b.length - a.length);
  * Cache configs from the environment, for twelve-factor deployments: every alias with a
  * `CACHES_<ALIAS>_LOCATION` becomes an entry (alias lower-cased: `CACHES_HP_LOCATION` → `hp`), and
  * `CACHES_<ALIAS>_KEY_PREFIX`, `_VERSION`, `_TIMEOUT` (seconds or `none`), `_SERIALIZER`,
- * `_COMPRESSOR`, `_COMPRESS_MIN_LENGTH` (bytes), `_IGNORE_EXCEPTIONS` fill it in, and so does every
- * connector option that `CONNECTOR_OPTIONS` gives a variable: `_PASSWORD`, `_USERNAME`,
- * `_SENTINEL_PASSWORD`, `_SENTINEL_USERNAME`, `_SENTINEL_TIMEOUT`, `_SOCKET_CONNECT_TIMEOUT`,
+ * `_COMPRESSOR`, `_COMPRESS_MIN_LENGTH` (bytes), `_IGNORE_EXCEPTIONS`, `_READ_YOUR_WRITES` (ms) fill
+ * it in, and so does every connector option that `CONNECTOR_OPTIONS` gives a variable: `_PASSWORD`,
+ * `_USERNAME`, `_SENTINEL_PASSWORD`, `_SENTINEL_USERNAME`, `_SENTINEL_TIMEOUT`, `_SOCKET_CONNECT_TIMEOUT`,
  * `_SOCKET_TIMEOUT`, `_FAILOVER_HOLD_TIMEOUT`, `_MASTER_CHECK_INTERVAL`, `_MAX_RECONNECT_DELAY`,
  * `_QUEUE_TIMEOUT` (all ms), `_READ_FROM`, `_TLS`. A bad value, or a `CACHES_*` variable no alias claims, throws `InvalidEnvError` naming the variable.
  *
