@@ -1,10 +1,12 @@
+import type { ConnectionOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
 
-/** Where to send a one-off command, and with which password. */
+/** Where to send a one-off command, with which password, and over TLS when `tls` is set. */
 export interface Target {
   host: string;
   port: number;
   password?: string | undefined;
+  tls?: ConnectionOptions | undefined;
 }
 
 /**
@@ -16,6 +18,7 @@ export async function ask(target: Target, command: string, ...args: (string | nu
     host: target.host,
     port: target.port,
     password: target.password,
+    tls: target.tls,
     lazyConnect: true,
     connectTimeout: 1000,
     commandTimeout: 1000,

@@ -3,8 +3,9 @@ import { parseArgs } from 'node:util';
 import { startTopology } from './topology.js';
 
 const usage = `Usage: sentinel-kit-topology [--replicas N] [--sentinels N] [--password P] [--sentinel-password P]
-                             [--master-name NAME] [--down-after-ms MS] [--json]
-Starts a master, replicas and sentinels on free loopback ports and prints the location until Ctrl-C.`;
+                             [--master-name NAME] [--down-after-ms MS] [--tls] [--json]
+Starts a master, replicas and sentinels on free loopback ports and prints the location until Ctrl-C.
+--tls: every node on TLS alone; prints the CA file to trust (e.g. redis-cli --tls --cacert FILE).`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
       'sentinel-password': { type: 'string' },
       'master-name': { type: 'string' },
       'down-after-ms': { type: 'string' },
+      tls: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
     password: values.password,
     sentinelPassword: values['sentinel-password'],
     masterName: values['master-name'],
+    tls: values.tls,
   });
   const stop = async () => {
     await topology.stop();
@@ -48,12 +51,14 @@ async function main(): Promise<void> {
       JSON.stringify({
         location: topology.location,
         masterName: topology.masterName,
+        caFile: topology.tlsFiles?.caFile,
         nodes: topology.nodes.map(({ name, host, port, pid }) => ({ name, host, port, pid })),
         sentinels: topology.sentinels.map(({ name, host, port, pid }) => ({ name, host, port, pid })),
       }),
     );
   } else {
     console.log(`location: ${topology.location}`);
+    if (topology.tlsFiles) console.log(`CA file:  ${topology.tlsFiles.caFile}`);
     for (const node of [...topology.nodes, ...topology.sentinels]) {
       console.log(`  ${node.name.padEnd(11)} ${node.host}:${node.port}  pid ${node.pid}`);
     }

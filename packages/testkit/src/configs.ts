@@ -1,18 +1,47 @@
 import type { RedisNode } from './redis-node.js';
+import type { TlsFiles } from './tls.js';
 
 interface DataNodeConfig {
   node: RedisNode;
   password: string | undefined;
   replicaOf: RedisNode | undefined;
   minReplicasToWrite: number;
+  /** TLS only: the node listens on `tls-port` alone and replicates over TLS. */
+  tls?: TlsFiles | undefined;
 }
 
 const quote = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
 
+/**
+ * The listening lines: a plain `port`, or for TLS `port 0` (no plain listener at all) and the node's
+ * port as `tls-port`. `tls-replication yes` makes every connection the server opens itself TLS too:
+ * a replica's link to its master, and a sentinel's links to data nodes and to other sentinels (which
+ * is also what makes a sentinel announce its `tls-port` to its peers).
+ */
+function listenLines(node: RedisNode, tls: TlsFiles | undefined): string[] {
+  if (tls === undefined) return [`port ${node.port}`];
+  return [
+    'port 0',
+    `tls-port ${node.port}`,
+    `tls-cert-file ${quote(tls.certFile)}`,
+    `tls-key-file ${quote(tls.keyFile)}`,
+    `tls-ca-cert-file ${quote(tls.caFile)}`,
+    // Clients present no certificate; they verify the server's against the CA.
+    'tls-auth-clients no',
+    'tls-replication yes',
+  ];
+}
+
 /** redis.conf for a master or replica: loopback only, no persistence, instant diskless sync. */
-export function dataNodeConfig({ node, password, replicaOf, minReplicasToWrite }: DataNodeConfig): string {
+export function dataNodeConfig({
+  node,
+  password,
+  replicaOf,
+  minReplicasToWrite,
+  tls,
+}: DataNodeConfig): string {
   const lines = [
-    `port ${node.port}`,
+    ...listenLines(node, tls),
     `bind ${node.host}`,
     `dir ${quote(node.dir)}`,
     `logfile ${quote(node.logFile)}`,
@@ -41,13 +70,14 @@ interface SentinelConfig {
   failoverTimeoutMs: number;
   password?: string | undefined;
   sentinelPassword?: string | undefined;
+  tls?: TlsFiles | undefined;
 }
 
 /** sentinel.conf: monitors the master; sentinels discover replicas and each other themselves. */
 export function sentinelConfig(config: SentinelConfig): string {
   const { node, masterName, master } = config;
   const lines = [
-    `port ${node.port}`,
+    ...listenLines(node, config.tls),
     `bind ${node.host}`,
     `dir ${quote(node.dir)}`,
     `logfile ${quote(node.logFile)}`,

@@ -1,7 +1,8 @@
 export { TOPOLOGY_DEFAULTS } from './defaults.js';
 export { type PollOptions, pollUntil } from './poll.js';
 export { freePorts } from './ports.js';
-export { RedisNode } from './redis-node.js';
+export { RedisNode, redisServerBin, type ServerBinary, serverBinary } from './redis-node.js';
 export type { SentinelEvent, SwitchEvent } from './sentinel-event-log.js';
 export { type Standalone, type StandaloneOptions, startStandalone } from './standalone.js';
+export { createTlsFiles, type TlsFiles, type TlsFilesOptions } from './tls.js';
 export { startTopology, Topology, type TopologyOptions } from './topology.js';

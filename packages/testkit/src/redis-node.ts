@@ -1,10 +1,36 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { track, untrack } from './process-registry.js';
 
-/** The `redis-server` binary: `REDIS_SERVER_BIN` when set, else the one on PATH. */
+/**
+ * The server binary every node runs: `REDIS_SERVER_BIN` when set (a name on PATH or a path, e.g.
+ * `valkey-server`), else `redis-server` on PATH. Sentinels run the same binary with `--sentinel`.
+ */
 export const redisServerBin = (): string => process.env.REDIS_SERVER_BIN ?? 'redis-server';
+
+/** Which server {@link redisServerBin} is: `redis` or `valkey`, and its version. */
+export interface ServerBinary {
+  bin: string;
+  name: 'redis' | 'valkey';
+  /** `7.0.15`, `8.0.1`: what `--version` prints after `v=`. */
+  version: string;
+}
+
+/** Asks the server binary for its `--version`: "Redis server v=7.0.15 …" or "Valkey server v=8.0.1 …". */
+export function serverBinary(): ServerBinary {
+  const bin = redisServerBin();
+  const text = execFileSync(bin, ['--version'], { encoding: 'utf8' });
+  const match = /^(\w+) server v=(\S+)/i.exec(text);
+  if (!match) throw new Error(`${bin} --version printed "${text.trim()}", not "Redis server v=…"`);
+  return { bin, name: match[1]?.toLowerCase() === 'valkey' ? 'valkey' : 'redis', version: match[2] ?? '' };
+}
+
+/** How to install the binary a failed spawn could not find. */
+const installHint = (bin: string): string =>
+  /valkey/.test(bin)
+    ? 'Install it with "apt-get install -y -t bookworm-backports valkey-server" (Debian 12; scripts/setup.sh --test adds the suite)'
+    : 'Install it with "apt-get install -y redis-server"';
 
 /**
  * One redis-server process (data node or sentinel) with its own directory, config file and log.
@@ -52,7 +78,7 @@ export class RedisNode {
       child.once('error', (error) =>
         reject(
           new Error(
-            `Cannot start ${redisServerBin()} (${error.message}). Install it with "apt-get install -y redis-server", set REDIS_SERVER_BIN, or run the docker-compose.yml topology instead.`,
+            `Cannot start ${redisServerBin()} (${error.message}). ${installHint(redisServerBin())}, set REDIS_SERVER_BIN, or run the docker-compose.yml topology instead.`,
             { cause: error },
           ),
         ),

@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
 import type { RedisNode } from './redis-node.js';
 
@@ -33,6 +34,7 @@ export class SentinelEventLog {
   constructor(
     private readonly sentinels: RedisNode[],
     private readonly password: string | undefined,
+    private readonly tls: ConnectionOptions | undefined,
   ) {}
 
   async open(): Promise<void> {
@@ -42,6 +44,7 @@ export class SentinelEventLog {
           host: sentinel.host,
           port: sentinel.port,
           password: this.password,
+          tls: this.tls,
           retryStrategy: () => 100,
         });
         subscriber.on('error', () => {});

@@ -1,17 +1,21 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
 import { ask } from './ask.js';
 import { dataNodeConfig } from './configs.js';
 import { pollUntil } from './poll.js';
 import { freePorts } from './ports.js';
 import { RedisNode } from './redis-node.js';
+import { createTlsFiles } from './tls.js';
 
 /** Options of {@link startStandalone}. */
 export interface StandaloneOptions {
   /** `requirepass`. Default: none. */
   password?: string;
+  /** TLS only (`port 0`, `tls-port`), with a CA and certificate made in the temp dir. Default false. */
+  tls?: boolean;
 }
 
 /** One redis-server without sentinels. */
@@ -20,8 +24,10 @@ export interface Standalone {
   port: number;
   pid: number | undefined;
   node: RedisNode;
-  /** `redis://[:password@]127.0.0.1:<port>/0` */
+  /** `redis://[:password@]127.0.0.1:<port>/0` (`rediss://` with `tls`) */
   location: string;
+  /** With `tls`: the options that trust its CA (`{ ca }`), for `options.tls` or ioredis's `tls`. */
+  tls: ConnectionOptions | undefined;
   /** An ioredis client to it (db 0 unless given), closed by `stop()`. */
   client(options?: { db?: number }): Redis;
   stop(): Promise<void>;
@@ -38,12 +44,22 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     await node.kill();
     await rm(dir, { recursive: true, force: true });
   };
+  let tls: ConnectionOptions | undefined;
   try {
+    const tlsFiles = options.tls ? await createTlsFiles(join(dir, 'tls')) : undefined;
+    tls = tlsFiles === undefined ? undefined : { ca: tlsFiles.ca };
     await node.writeConfig(
-      dataNodeConfig({ node, password: options.password, replicaOf: undefined, minReplicasToWrite: 0 }),
+      dataNodeConfig({
+        node,
+        password: options.password,
+        replicaOf: undefined,
+        minReplicasToWrite: 0,
+        tls: tlsFiles,
+      }),
     );
     await node.start();
-    await pollUntil(async () => (await ask({ ...node, password: options.password }, 'PING')) === 'PONG', {
+    const target = { host: node.host, port, password: options.password, tls };
+    await pollUntil(async () => (await ask(target, 'PING')) === 'PONG', {
       description: `redis-server on port ${port} to answer PING`,
     });
   } catch (error) {
@@ -57,9 +73,10 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     port,
     pid: node.pid,
     node,
-    location: `redis://${auth}${node.host}:${port}/0`,
+    location: `${tls ? 'rediss' : 'redis'}://${auth}${node.host}:${port}/0`,
+    tls,
     client: ({ db = 0 } = {}) => {
-      const client = new Redis({ host: node.host, port, password: options.password, db });
+      const client = new Redis({ host: node.host, port, password: options.password, db, tls });
       client.on('error', () => {});
       clients.add(client);
       return client;

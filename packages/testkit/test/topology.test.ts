@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { pollUntil, startStandalone, startTopology, type Topology } from '../src/index.js';
+import { ask } from '../src/ask.js';
+import { pollUntil, serverBinary, startStandalone, startTopology, type Topology } from '../src/index.js';
 
 const alive = (pid: number | undefined) => {
   if (pid === undefined) return false;
@@ -89,6 +90,32 @@ describe('startTopology', () => {
     expect(await role(topo, replica)).toBe('slave');
   });
 
+  it('tls: true — every node and sentinel speaks TLS alone, with a CA made at start', async () => {
+    topo = await startTopology({ replicas: 1, sentinels: 3, password: 'tls-pw', tls: true });
+    const hosts = topo.sentinels.map((s) => `127.0.0.1:${s.port}`).join(',');
+    expect(topo.location).toBe(`rediss+sentinel://${hosts}/mymaster/0`);
+    expect(topo.locationFor(2)).toBe(`rediss+sentinel://${hosts}/mymaster/2`);
+    expect(topo.ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(topo.tls).toEqual({ ca: topo.ca });
+    const master = topo.client('master');
+    await master.set('k', 'v');
+    expect(await master.get('k')).toBe('v');
+    // Nothing answers in plain text: `port 0` leaves no plain listener, on data nodes and sentinels.
+    for (const node of [...topo.nodes, ...topo.sentinels]) {
+      await expect(ask({ host: node.host, port: node.port, password: 'tls-pw' }, 'PING')).rejects.toThrow();
+    }
+    const switched = topo.waitForSwitch();
+    const killed = await topo.killMaster();
+    expect((await switched).port).not.toBe(killed.port);
+    await topo.restartNode(killed);
+    const restarted = topo.client(killed);
+    await pollUntil(async () => /role:slave/.test(await restarted.info('replication')), {
+      description: 'the restarted old master to be reconfigured as a replica over TLS',
+      // Sentinel waits about 10 s of the old master reporting itself master before converting it.
+      timeoutMs: 30_000,
+    });
+  }, 60_000);
+
   it('stop() kills every process, paused ones included', async () => {
     topo = await startTopology({ replicas: 1 });
     await topo.pauseMaster();
@@ -120,5 +147,30 @@ describe('startStandalone', () => {
       await server.stop();
     }
     expect(alive(server.pid)).toBe(false);
+  });
+
+  it('runs the binary REDIS_SERVER_BIN names (redis-server by default, or valkey-server)', async () => {
+    const binary = serverBinary();
+    const server = await startStandalone();
+    try {
+      const info = await server.client().info('server');
+      // Valkey answers redis_version with the Redis version it is compatible with, and its own apart.
+      const field = binary.name === 'valkey' ? 'valkey_version' : 'redis_version';
+      expect(new RegExp(`${field}:(\\S+)`).exec(info)?.[1]).toBe(binary.version);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('tls: true — one server on TLS alone, at a rediss:// location', async () => {
+    const server = await startStandalone({ tls: true });
+    try {
+      expect(server.location).toBe(`rediss://127.0.0.1:${server.port}/0`);
+      expect(server.tls?.ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
+      expect(await server.client().ping()).toBe('PONG');
+      await expect(ask({ host: server.host, port: server.port }, 'PING')).rejects.toThrow();
+    } finally {
+      await server.stop();
+    }
   });
 });
