@@ -1,6 +1,6 @@
 /**
  * `pnpm bench`: every benchmark against its peers in one go — failover matrix, cache overhead, Nest
- * store, session store — then rewrites the generated blocks of bench/RESULTS.md (machine, versions,
+ * store, session store, stampede — then rewrites the generated blocks of bench/RESULTS.md (machine, versions,
  * tables) and draws bench/results.svg. Prose around the blocks is kept.
  *
  *   pnpm bench                    # all of them
@@ -15,6 +15,7 @@ import { type RatioBar, renderChart } from './chart.ts';
 import { formatFailoverTable, runFailoverBench } from './failover/run.ts';
 import { formatNestTable, runNestBench } from './nest/run.ts';
 import { formatSessionTable, runSessionBench } from './session/run.ts';
+import { formatStampedeTable, runStampedeBench } from './stampede/run.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const resultsPath = `${here}RESULTS.md`;
@@ -110,6 +111,12 @@ async function main(): Promise<void> {
     const result = await runSessionBench();
     text = replaceBlock(text, 'session', `Workload: ${result.workload}\n\n${formatSessionTable(result)}`);
     ratios.push({ label: 'session req/s ÷ connect-redis + node-redis', ratio: result.ratio, goal: 1 });
+  }
+
+  if (runs('stampede')) {
+    console.log('stampede: a herd on a cold key, getOrSet with lock against cache-manager wrap…');
+    const result = await runStampedeBench();
+    text = replaceBlock(text, 'stampede', `Workload: ${result.workload}\n\n${formatStampedeTable(result)}`);
   }
 
   writeFileSync(resultsPath, text);
