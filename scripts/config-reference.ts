@@ -28,6 +28,18 @@ const SECTIONS: { title: string; file: string; type: string; intro: string }[] =
       'Django’s `OPTIONS`. Timeouts here are milliseconds (socket and sentinel); cache timeouts are seconds.',
   },
   {
+    title: 'getOrSet (`options.getOrSet`, or per call: `cache.getOrSet(key, producer, timeout, options)`)',
+    file: 'packages/core/src/cache/cache-config.ts',
+    type: 'GetOrSetOptions',
+    intro: 'How a miss is filled and a hit near expiry refreshed. A call’s options override the cache’s.',
+  },
+  {
+    title: 'getOrSet lock (`lock: { … }`)',
+    file: 'packages/core/src/cache/cache-config.ts',
+    type: 'GetOrSetLockOptions',
+    intro: '`lock: true` is `lock: {}`: every field at its default.',
+  },
+  {
     title: 'Connector (`createConnector`)',
     file: 'packages/core/src/connector/connector-options.ts',
     type: 'ConnectorOptions',

@@ -54,6 +54,19 @@ describe('cachesFromEnv', () => {
     expect(caches).toEqual({ my_sessions: { location, timeout: 0.5 } });
   });
 
+  it('reads the read-your-writes window in milliseconds, 0 to turn it off', () => {
+    expect(
+      cachesFromEnv({ CACHES_DEFAULT_LOCATION: location, CACHES_DEFAULT_READ_YOUR_WRITES: '250' }),
+    ).toEqual({
+      default: { location, options: { readYourWrites: 250 } },
+    });
+    expect(
+      cachesFromEnv({ CACHES_DEFAULT_LOCATION: location, CACHES_DEFAULT_READ_YOUR_WRITES: '0' }),
+    ).toEqual({
+      default: { location, options: { readYourWrites: 0 } },
+    });
+  });
+
   it('returns no entries when nothing is set', () => {
     expect(cachesFromEnv({ PATH: '/bin' })).toEqual({});
   });
@@ -78,6 +91,11 @@ describe('cachesFromEnv', () => {
       { CACHES_DEFAULT_LOCATION: location, CACHES_DEFAULT_IGNORE_EXCEPTIONS: 'maybe' },
       'CACHES_DEFAULT_IGNORE_EXCEPTIONS',
       /true\/false/,
+    ],
+    [
+      { CACHES_DEFAULT_LOCATION: location, CACHES_DEFAULT_READ_YOUR_WRITES: '1s' },
+      'CACHES_DEFAULT_READ_YOUR_WRITES',
+      /milliseconds/,
     ],
     [
       { CACHES_DEFAULT_LOCATION: location, CACHES_DEFAULT_SENTINEL_TIMEOUT: '-5' },
