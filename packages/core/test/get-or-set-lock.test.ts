@@ -206,6 +206,21 @@ describe('getOrSet options, in one process', () => {
     }
   });
 
+  it('with ignoreExceptions and Redis unreachable, runs the producer without the lock', async () => {
+    const cache = createCache({
+      location: 'redis://127.0.0.1:1/0',
+      options: { ignoreExceptions: true, queueTimeout: 200, logger: {} },
+    });
+    try {
+      let runs = 0;
+      const value = await cache.getOrSet('k', async () => ++runs, 60, { lock: { timeout: 1 } });
+      expect(value).toBe(1);
+      expect(runs).toBe(1);
+    } finally {
+      await cache.close();
+    }
+  });
+
   it('rejects lock and refreshAhead values that are not seconds, in the call and in the config', async () => {
     const cache = createCache({ location: topo.location, options: { password: PASSWORD } });
     try {
