@@ -320,8 +320,8 @@ export class Topology {
 /**
  * `down-after-milliseconds` of a TLS topology unless set. Measured on Redis 7.0 and Valkey 8.0: over
  * TLS a sentinel counts a node's replies about one ping period (1 s) late, so with 1000 ms it flags
- * a killed master down within milliseconds and, right after a switch, the new master too — one
- * kill -9 in two then ended in a second failover. At 2000 ms neither happened.
+ * a killed master down within milliseconds and, right after a switch, the new master too: 5 of 12
+ * kill -9 runs on Valkey, and one on Redis, ended in a second failover. At 2000 ms none of 12 did.
  */
 const TLS_DOWN_AFTER_MS = 2000;
 
