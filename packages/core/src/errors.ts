@@ -8,7 +8,7 @@ export const ERROR_CODES = [
   'ERR_INVALID_LOCATION', 'ERR_NOT_SENTINEL_LOCATION',
   'ERR_NO_SENTINELS', 'ERR_CLOSED', 'ERR_ALL_SENTINELS_UNREACHABLE', 'ERR_UNKNOWN_MASTER', 'ERR_AUTH',
   'ERR_FAILOVER_REFUSED',
-  'ERR_NODE_UNAVAILABLE', 'ERR_NOREPLICAS', 'ERR_READONLY_NODE', 'ERR_MASTER_DEMOTED',
+  'ERR_NODE_UNAVAILABLE', 'ERR_NOREPLICAS', 'ERR_READONLY_NODE', 'ERR_MASTER_DEMOTED', 'ERR_OUTCOME_UNKNOWN', 'ERR_NODE_CONNECTION',
   'ERR_CACHE_CONNECTION', 'ERR_CACHE_COMMAND', 'ERR_KEY_NOT_FOUND', 'ERR_VALUE_NOT_INTEGER',
   'ERR_SERIALIZATION', 'ERR_DESERIALIZATION', 'ERR_LOCK_NOT_OWNED', 'ERR_LOCK_TIMEOUT', 'ERR_GET_OR_SET_LOCK',
   'ERR_UNKNOWN_CACHE_ALIAS', 'ERR_INVALID_CACHE_CONFIG', 'ERR_INVALID_ARGUMENT', 'ERR_INVALID_ENV',
@@ -58,6 +58,79 @@ function compose(parts: ErrorParts | string, alias: string | undefined): string 
 const isBranded = (value: unknown): value is SentinelKitError =>
   typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
 
+/** At most this many characters of one input are quoted in a message. */
+const QUOTE_LIMIT = 200;
+
+/**
+ * `input` as messages quote it: in double quotes with control characters (CR, LF, NUL, …) escaped,
+ * so an input cannot forge log lines, and at most 200 characters of it, so a huge input does not
+ * make a huge message.
+ */
+export function quoteInput(input: unknown): string {
+  let text: string;
+  try {
+    text = String(input);
+  } catch {
+    text = Object.prototype.toString.call(input);
+  }
+  const shown = text.length > QUOTE_LIMIT ? text.slice(0, QUOTE_LIMIT) : text;
+  const quoted = JSON.stringify(shown).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return text.length > QUOTE_LIMIT ? `${quoted}… (${text.length - QUOTE_LIMIT} more characters)` : quoted;
+}
+
+/** The fields of a driver's or the socket's error that are kept when it is copied: none can hold a secret. */
+const SAFE_FIELDS = ['code', 'errno', 'syscall', 'address', 'port'] as const;
+const TEXT_FIELDS = new Set<PropertyKey>(['message', 'stack', 'name', 'cause']);
+
+/** True when `error` holds nothing but text and numbers besides its cause. */
+function holdsOnlyText(error: Error): boolean {
+  for (const key of Reflect.ownKeys(error)) {
+    if (TEXT_FIELDS.has(key)) continue;
+    const field = Object.getOwnPropertyDescriptor(error, key);
+    if (field === undefined || field.get !== undefined || field.set !== undefined) return false;
+    const { value } = field;
+    if ((typeof value === 'object' && value !== null) || typeof value === 'function') return false;
+  }
+  return true;
+}
+
+/**
+ * `cause` with nothing in it that may hold a secret, for keeping as an error's cause. ioredis's
+ * errors keep the command they answer, and a refused handshake's is `AUTH default <password>`;
+ * an error object travels far (loggers, `JSON.stringify`, `util.inspect`). An error that holds only
+ * text and numbers is kept as it is; any other is replaced by a plain copy of its name, message,
+ * stack and socket fields (`code`, `errno`, `syscall`, `address`, `port`), its own cause scrubbed
+ * the same way. Sentinel-kit's errors are scrubbed when they are made.
+ */
+export function scrubCause(cause: unknown, depth = 0): unknown {
+  if (cause === undefined || cause === null || isBranded(cause)) return cause;
+  if (!(cause instanceof Error)) {
+    if (typeof cause !== 'object' && typeof cause !== 'function') return cause;
+    return new Error(`a non-Error value was thrown (${Object.prototype.toString.call(cause)})`);
+  }
+  const inner = (cause as { cause?: unknown }).cause;
+  const innerScrubbed = depth >= 4 ? undefined : scrubCause(inner, depth + 1);
+  if (holdsOnlyText(cause) && innerScrubbed === inner) return cause;
+  const copy = new Error(cause.message) as Error & Record<string, unknown>;
+  const hidden = (value: unknown) => ({ value, writable: true, configurable: true });
+  Object.defineProperty(copy, 'name', hidden(cause.name));
+  Object.defineProperty(copy, 'stack', hidden(cause.stack));
+  for (const field of SAFE_FIELDS) {
+    const value = (cause as unknown as Record<string, unknown>)[field];
+    if (typeof value === 'string' || typeof value === 'number') copy[field] = value;
+  }
+  const errors = (cause as { errors?: unknown }).errors;
+  if (Array.isArray(errors) && depth < 4) copy.errors = errors.map((e) => scrubCause(e, depth + 1));
+  if (innerScrubbed !== undefined) Object.defineProperty(copy, 'cause', hidden(innerScrubbed));
+  return copy;
+}
+
+/** {@link scrubCause} for a value known to be an `Error`. */
+export const scrubError = (error: Error): Error => scrubCause(error) as Error;
+
 type Constructor<T> = abstract new (...args: never[]) => T;
 
 const ordinaryInstanceOf = (type: object, value: unknown): boolean =>
@@ -85,11 +158,14 @@ export class SentinelKitError<C extends ErrorCode = ErrorCode> extends Error {
   readonly alias: string | undefined;
   declare private readonly [PARTS]: ErrorParts | string;
 
-  /** `message` as parts gets the alias label and can be relabelled; a string is kept as given. */
+  /**
+   * `message` as parts gets the alias label and can be relabelled; a string is kept as given. The
+   * cause is kept scrubbed of anything that may hold a secret (see `scrubCause`).
+   */
   constructor(code: C, message: ErrorParts | string, context: ErrorContext = {}) {
     super(
       compose(message, context.alias),
-      context.cause === undefined ? undefined : { cause: context.cause },
+      context.cause === undefined ? undefined : { cause: scrubCause(context.cause) },
     );
     this.code = code;
     this.alias = context.alias;
@@ -184,12 +260,26 @@ export class NoSentinelsError extends SentinelKitError<'ERR_NO_SENTINELS'> {
   }
 }
 
-/** A call on something already closed, such as a `SentinelAdmin` after `close()`. */
+const CLOSED_COMMAND = {
+  unsent: 'Connection is closed; the command was not sent',
+  'in flight': 'Connection is closed while the command awaited its reply; it may have been applied',
+} as const;
+
+/**
+ * A call on something already closed: a `SentinelAdmin`, a cache, or a connector, whose `close()`
+ * fails every command queued, held or awaiting its reply at once, and every command after it.
+ * `command` says what became of a connector's command; `inFlight` is true when it had been written
+ * to the socket, so a write may have been applied.
+ */
 export class ClosedError extends SentinelKitError<'ERR_CLOSED'> {
   static readonly code = 'ERR_CLOSED';
   override name = 'ClosedError';
-  constructor(what: string, context: ErrorContext = {}) {
-    super('ERR_CLOSED', { problem: `This ${what} was closed`, fix: 'Create a new one' }, context);
+  readonly inFlight: boolean;
+  constructor(what: string, context: ErrorContext & { command?: keyof typeof CLOSED_COMMAND } = {}) {
+    const detail = context.command === undefined ? undefined : CLOSED_COMMAND[context.command];
+    const parts = { problem: `This ${what} was closed`, detail, fix: 'Create a new one' };
+    super('ERR_CLOSED', parts, { alias: context.alias, cause: context.cause });
+    this.inFlight = context.command === 'in flight';
   }
 }
 
@@ -212,7 +302,7 @@ export class AllSentinelsUnreachableError extends SentinelKitError<'ERR_ALL_SENT
     const context = { alias: options.alias, cause: attempts.at(-1)?.cause };
     super('ERR_ALL_SENTINELS_UNREACHABLE', { problem, detail, fix }, context);
     this.masterName = masterName;
-    this.attempts = attempts;
+    this.attempts = attempts.map(({ sentinel, cause }) => ({ sentinel, cause: scrubError(cause) }));
   }
 }
 
@@ -346,6 +436,57 @@ export class MasterDemotedError extends SentinelKitError<'ERR_MASTER_DEMOTED'> {
   }
 }
 
+/**
+ * A command had been written to a socket that died before the reply came, and no connection came
+ * back within `queueTimeout` ms to resend it on: whether it was applied is unknown. Read the key back
+ * before repeating a write that is not idempotent (INCR, a list push, a lock's acquire). Commands
+ * that were still queued when the socket died fail with `NodeUnavailableError` instead: they were
+ * never sent.
+ */
+export class OutcomeUnknownError extends SentinelKitError<'ERR_OUTCOME_UNKNOWN'> {
+  static readonly code = 'ERR_OUTCOME_UNKNOWN';
+  override name = 'OutcomeUnknownError';
+  readonly role: 'master' | 'replica';
+  /** The command's name, e.g. `set`; never its arguments. */
+  readonly command: string;
+  constructor(role: 'master' | 'replica', command: string, waitedMs: number, context: ErrorContext = {}) {
+    const problem = `The ${role} connection died while ${command.toUpperCase()} awaited its reply, and none came back for ${waitedMs} ms`;
+    const last = context.cause instanceof Error ? `; last error: ${reasonOf(context.cause)}` : '';
+    const detail = `the command may or may not have been applied${last}`;
+    const fix =
+      'Read the key back before repeating a write that is not idempotent, or raise "queueTimeout" (ms) to wait longer for a connection to resend it on';
+    super('ERR_OUTCOME_UNKNOWN', { problem, detail, fix }, context);
+    this.role = role;
+    this.command = command;
+  }
+}
+
+/**
+ * One node's trouble as the connector's `error` event reports it: a socket to a data node or a
+ * sentinel failed (refused, reset, timed out), or the node refused a handshake command. Never thrown:
+ * commands wait for the node (see `queueTimeout`), and the other sentinels are asked meanwhile.
+ */
+export class NodeConnectionError extends SentinelKitError<'ERR_NODE_CONNECTION'> {
+  static readonly code = 'ERR_NODE_CONNECTION';
+  override name = 'NodeConnectionError';
+  readonly target: 'sentinel' | 'master' | 'replica';
+  readonly node: NodeAddress | undefined;
+  constructor(
+    target: 'sentinel' | 'master' | 'replica',
+    node: NodeAddress | undefined,
+    context: ErrorContext = {},
+  ) {
+    const where = node === undefined ? 'its node' : addr(node);
+    const problem =
+      target === 'sentinel'
+        ? `The sentinel ${where} could not be asked`
+        : `The ${target} connection to ${where} failed`;
+    super('ERR_NODE_CONNECTION', { problem, detail: reasonOf(context.cause) }, context);
+    this.target = target;
+    this.node = node;
+  }
+}
+
 const IGNORE_EXCEPTIONS_HINT = 'Set the option "ignoreExceptions: true" to treat such failures as misses';
 
 /**
@@ -382,7 +523,7 @@ export class KeyNotFoundError extends SentinelKitError<'ERR_KEY_NOT_FOUND'> {
   override name = 'KeyNotFoundError';
   readonly key: string;
   constructor(key: string, redisKey: string, context: ErrorContext = {}) {
-    const problem = `Key "${key}" not found (Redis key "${redisKey}")`;
+    const problem = `Key ${quoteInput(key)} not found (Redis key ${quoteInput(redisKey)})`;
     super('ERR_KEY_NOT_FOUND', { problem, fix: 'Store it with set() or add() first' }, context);
     this.key = key;
   }
@@ -394,7 +535,10 @@ export class ValueNotIntegerError extends SentinelKitError<'ERR_VALUE_NOT_INTEGE
   override name = 'ValueNotIntegerError';
   readonly key: string;
   constructor(key: string, context: ErrorContext = {}) {
-    const parts = { problem: `Cannot incr/decr key "${key}"`, detail: 'the stored value is not a number' };
+    const parts = {
+      problem: `Cannot incr/decr key ${quoteInput(key)}`,
+      detail: 'the stored value is not a number',
+    };
     super('ERR_VALUE_NOT_INTEGER', { ...parts, fix: 'Store a number with set() first' }, context);
     this.key = key;
   }
@@ -407,7 +551,7 @@ export class SerializationError extends SentinelKitError<'ERR_SERIALIZATION'> {
   readonly key: string;
   constructor(key: string, problem: string, context: ErrorContext = {}) {
     const fix = 'Store a value the serializer can represent, or choose another "serializer" option';
-    const what = `Cannot serialize the value of key "${key}"`;
+    const what = `Cannot serialize the value of key ${quoteInput(key)}`;
     super('ERR_SERIALIZATION', { problem: what, detail: problem, fix }, context);
     this.key = key;
   }
@@ -420,7 +564,7 @@ export class DeserializationError extends SentinelKitError<'ERR_DESERIALIZATION'
   readonly key: string;
   constructor(key: string, problem: string, context: ErrorContext = {}) {
     const fix = 'Check that every writer uses the same "serializer" and "compressor" options';
-    const what = `Cannot read the stored value of key "${key}"`;
+    const what = `Cannot read the stored value of key ${quoteInput(key)}`;
     super('ERR_DESERIALIZATION', { problem: what, detail: problem, fix }, context);
     this.key = key;
   }
@@ -431,8 +575,8 @@ export class UnknownCacheAliasError extends SentinelKitError<'ERR_UNKNOWN_CACHE_
   static readonly code = 'ERR_UNKNOWN_CACHE_ALIAS';
   override name = 'UnknownCacheAliasError';
   constructor(alias: string, known: readonly string[]) {
-    const list = known.length === 0 ? 'none' : known.map((a) => `"${a}"`).join(', ');
-    const problem = `Cache alias "${alias}" is not configured (configured aliases: ${list})`;
+    const list = known.length === 0 ? 'none' : known.map(quoteInput).join(', ');
+    const problem = `Cache alias ${quoteInput(alias)} is not configured (configured aliases: ${list})`;
     const fix = 'Add it to the createCaches() config';
     super('ERR_UNKNOWN_CACHE_ALIAS', { problem, fix, namesAlias: true }, { alias });
   }
@@ -492,7 +636,11 @@ export class LockNotOwnedError extends SentinelKitError<'ERR_LOCK_NOT_OWNED'> {
           'this Lock does not hold it (never acquired, released, or expired after its "timeout")',
           'Acquire it first, and raise "timeout" (seconds) if the work outlasts it',
         ];
-    super('ERR_LOCK_NOT_OWNED', { problem: `Cannot ${action} lock "${name}"`, detail, fix }, context);
+    super(
+      'ERR_LOCK_NOT_OWNED',
+      { problem: `Cannot ${action} lock ${quoteInput(name)}`, detail, fix },
+      context,
+    );
   }
 }
 
@@ -506,7 +654,11 @@ export class LockTimeoutError extends SentinelKitError<'ERR_LOCK_TIMEOUT'> {
       blockingTimeout === null
         ? ['it is held and "blocking" is false', 'Set "blocking: true" to wait for it, or retry later']
         : [`held for more than ${blockingTimeout} s`, 'Raise "blockingTimeout" (seconds), or retry later'];
-    super('ERR_LOCK_TIMEOUT', { problem: `Could not acquire lock "${name}"`, detail, fix }, context);
+    super(
+      'ERR_LOCK_TIMEOUT',
+      { problem: `Could not acquire lock ${quoteInput(name)}`, detail, fix },
+      context,
+    );
   }
 }
 

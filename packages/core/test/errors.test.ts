@@ -36,6 +36,8 @@ function everyError(m: ErrorsModule, alias?: string): errors.SentinelKitError[] 
     new m.NoReplicasError(context),
     new m.ReadOnlyNodeError(node, context),
     new m.MasterDemotedError('mymaster', node, 5000, context),
+    new m.OutcomeUnknownError('master', 'set', 15000, context),
+    new m.NodeConnectionError('sentinel', node, context),
     new m.CacheConnectionError('GET', { ...context, ignorable: true }),
     new m.CacheCommandError('GET', { alias, cause: new Error('WRONGTYPE wrong kind') }),
     new m.KeyNotFoundError('k', 'dj:1:k', context),
