@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { CONNECTOR_OPTIONS, type ReadFrom } from '../connector/connector-options.js';
 import { InvalidCacheArgumentError, InvalidCacheConfigError } from '../errors.js';
+import { checkEntries, checkKey, checkKeys, checkVersion } from './arguments.js';
 import type { CacheConfig, KeyFunction, VersionOpts } from './cache-config.js';
 import { CommandRunner } from './command-runner.js';
 import { resolveCompressor } from './compressors/index.js';
@@ -149,14 +150,21 @@ export class Cache {
 
   /** The Redis key of `key` at `version` (default: the cache's version). */
   makeKey(key: string, version?: number): string {
-    if (this.customKeyFunction) return this.keyFunction(key, this.keyPrefix, version ?? this.version);
-    return `${this.keyPrefix}:${version ?? this.version}:${key}`;
+    return this.keyOf('makeKey', key, version);
+  }
+
+  /** `makeKey` for a call of `method`, which a key that is not a string or a bad version fails. */
+  private keyOf(method: string, key: unknown, version: unknown): string {
+    const name = checkKey(method, key, this.alias);
+    const at = checkVersion(method, version, this.alias) ?? this.version;
+    if (this.customKeyFunction) return this.keyFunction(name, this.keyPrefix, at);
+    return `${this.keyPrefix}:${at}:${name}`;
   }
 
   /** The value of `key`, or `defaultValue` when there is none. */
   async get<T = unknown>(key: string, defaultValue?: T, opts?: VersionOpts): Promise<T | undefined> {
     // Hot path: await with an inline try rather than closures (bench/cache measures every allocation).
-    const redisKey = this.makeKey(key, opts?.version);
+    const redisKey = this.keyOf('get', key, opts?.version);
     let stored: Buffer | null;
     try {
       stored = await this.reader(redisKey).getBuffer(redisKey);
@@ -183,7 +191,7 @@ export class Cache {
         this.context(),
       );
     }
-    const redisKey = this.makeKey(key, opts.version);
+    const redisKey = this.keyOf('set', key, opts.version);
     const encoded = this.codec.encode(key, value);
     this.recentWrites?.wrote(redisKey);
     const ms = timeoutMs(timeout, this.defaultTimeout, this.context());
@@ -204,7 +212,8 @@ export class Cache {
   }
 
   /** Stores `value` only when `key` has none; true when it did. */
-  add(key: string, value: unknown, timeout?: number | null, opts: VersionOpts = {}): Promise<boolean> {
+  async add(key: string, value: unknown, timeout?: number | null, opts: VersionOpts = {}): Promise<boolean> {
+    checkKey('add', key, this.alias);
     return this.set(key, value, timeout, { ...opts, nx: true });
   }
 
@@ -221,13 +230,18 @@ export class Cache {
     timeout?: number | null,
     opts: GetOrSetCallOptions = {},
   ): Promise<T> {
+    try {
+      this.keyOf('getOrSet', key, opts.version);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.getOrSetFlights.run(key, value, timeout, opts);
   }
 
   /** The values of the keys that exist, by the user's key. */
   async getMany(keys: string[], opts: VersionOpts = {}): Promise<Record<string, unknown>> {
-    if (keys.length === 0) return {};
-    const redisKeys = keys.map((key) => this.makeKey(key, opts.version));
+    if (checkKeys('getMany', keys, this.alias).length === 0) return {};
+    const redisKeys = keys.map((key) => this.keyOf('getMany', key, opts.version));
     const stored = await this.run('MGET', [], () => this.reader(redisKeys).mgetBuffer(...redisKeys));
     const found: Record<string, unknown> = {};
     stored.forEach((bytes, i) => {
@@ -243,7 +257,8 @@ export class Cache {
     timeout?: number | null,
     opts: VersionOpts = {},
   ): Promise<string[]> {
-    const keys = Object.keys(entries);
+    const keys = Object.keys(checkEntries('setMany', entries, this.alias));
+    checkVersion('setMany', opts.version, this.alias);
     if (keys.length === 0) return [];
     const encoded = keys.map((key) => this.codec.encode(key, entries[key]));
     if (this.recentWrites) for (const key of keys) this.recentWrites.wrote(this.makeKey(key, opts.version));
@@ -264,22 +279,22 @@ export class Cache {
 
   /** Deletes `key`; true when it existed. */
   async delete(key: string, opts: VersionOpts = {}): Promise<boolean> {
-    const redisKey = this.makeKey(key, opts.version);
+    const redisKey = this.keyOf('delete', key, opts.version);
     this.recentWrites?.wrote(redisKey);
     return (await this.run('DEL', 0, () => this.writer().del(redisKey))) > 0;
   }
 
   /** Deletes the keys; returns how many existed. */
   async deleteMany(keys: string[], opts: VersionOpts = {}): Promise<number> {
-    if (keys.length === 0) return 0;
-    const redisKeys = keys.map((key) => this.makeKey(key, opts.version));
+    if (checkKeys('deleteMany', keys, this.alias).length === 0) return 0;
+    const redisKeys = keys.map((key) => this.keyOf('deleteMany', key, opts.version));
     if (this.recentWrites) for (const redisKey of redisKeys) this.recentWrites.wrote(redisKey);
     return this.run('DEL', 0, () => this.writer().del(...redisKeys));
   }
 
   /** True when `key` exists. */
   async has(key: string, opts: VersionOpts = {}): Promise<boolean> {
-    const redisKey = this.makeKey(key, opts.version);
+    const redisKey = this.keyOf('has', key, opts.version);
     return (await this.run('EXISTS', 0, () => this.reader(redisKey).exists(redisKey))) === 1;
   }
 
@@ -288,14 +303,15 @@ export class Cache {
    * result. `KeyNotFoundError` when the key does not exist, `ValueNotIntegerError` when it holds
    * something other than a number.
    */
-  incr(key: string, delta = 1, opts: VersionOpts = {}): Promise<number> {
-    const redisKey = this.makeKey(key, opts.version);
+  async incr(key: string, delta = 1, opts: VersionOpts = {}): Promise<number> {
+    const redisKey = this.keyOf('incr', key, opts.version);
     this.recentWrites?.wrote(redisKey);
     return this.counters.incr(key, redisKey, delta);
   }
 
   /** Subtracts `delta` (default 1); see `incr`. */
-  decr(key: string, delta = 1, opts: VersionOpts = {}): Promise<number> {
+  async decr(key: string, delta = 1, opts: VersionOpts = {}): Promise<number> {
+    checkKey('decr', key, this.alias);
     return this.incr(key, -delta, opts);
   }
 
@@ -304,7 +320,7 @@ export class Cache {
    * key exists.
    */
   async touch(key: string, timeout?: number | null, opts: VersionOpts = {}): Promise<boolean> {
-    const redisKey = this.makeKey(key, opts.version);
+    const redisKey = this.keyOf('touch', key, opts.version);
     const ms = timeoutMs(timeout, this.defaultTimeout, this.context());
     this.recentWrites?.wrote(redisKey);
     if (ms === null) return (await this.run('PERSIST', 0, () => this.writer().persist(redisKey))) === 1;
@@ -313,7 +329,7 @@ export class Cache {
 
   /** Seconds `key` has left: `0` when it does not exist, `null` when it never expires. */
   async ttl(key: string, opts: VersionOpts = {}): Promise<number | null> {
-    const redisKey = this.makeKey(key, opts.version);
+    const redisKey = this.keyOf('ttl', key, opts.version);
     const ttl = await this.run('TTL', -2, () => this.reader(redisKey).ttl(redisKey));
     if (ttl === -1) return null;
     return Math.max(ttl, 0);
@@ -321,6 +337,7 @@ export class Cache {
 
   /** Makes `key` expire in `timeout` seconds (`0` or negative deletes it). True when it exists. */
   async expire(key: string, timeout: number, opts: VersionOpts = {}): Promise<boolean> {
+    checkKey('expire', key, this.alias);
     if (typeof timeout !== 'number') {
       throw new InvalidCacheArgumentError(
         { problem: `Invalid expire timeout ${String(timeout)}`, fix: 'Pass seconds as a number' },
@@ -331,7 +348,8 @@ export class Cache {
   }
 
   /** Removes the timeout of `key`. True when it exists. */
-  persist(key: string, opts: VersionOpts = {}): Promise<boolean> {
+  async persist(key: string, opts: VersionOpts = {}): Promise<boolean> {
+    checkKey('persist', key, this.alias);
     return this.touch(key, null, opts);
   }
 
@@ -344,13 +362,19 @@ export class Cache {
 
   /** The user keys matching the glob `pattern`, streamed by SCAN on the read client. */
   iterKeys(pattern: string, opts: VersionOpts = {}): AsyncIterable<string> {
-    return this.keySpace.iterKeys(pattern, opts.version ?? this.version);
+    checkKey('iterKeys', pattern, this.alias, 'pattern');
+    return this.keySpace.iterKeys(
+      pattern,
+      checkVersion('iterKeys', opts.version, this.alias) ?? this.version,
+    );
   }
 
   /** Deletes the keys matching the glob `pattern` at the version, in SCAN batches; returns how many. */
-  deletePattern(pattern: string, opts: VersionOpts = {}): Promise<number> {
+  async deletePattern(pattern: string, opts: VersionOpts = {}): Promise<number> {
+    checkKey('deletePattern', pattern, this.alias, 'pattern');
+    const version = checkVersion('deletePattern', opts.version, this.alias) ?? this.version;
     this.recentWrites?.wroteEverything();
-    return this.keySpace.deletePattern(pattern, opts.version ?? this.version);
+    return this.keySpace.deletePattern(pattern, version);
   }
 
   /**
@@ -365,7 +389,13 @@ export class Cache {
 
   /** A lock named `name` (a cache key) on the master; see `Lock`. Times in seconds. */
   lock(name: string, options: LockOptions & VersionOpts = {}): Lock {
-    return new Lock(() => this.writer(), name, this.makeKey(name, options.version), options, this.alias);
+    return new Lock(
+      () => this.writer(),
+      name,
+      this.keyOf('lock', name, options.version),
+      options,
+      this.alias,
+    );
   }
 
   /**
@@ -373,8 +403,10 @@ export class Cache {
    * RENAME on the master), and returns the new version. `KeyNotFoundError` when it does not exist.
    */
   async incrVersion(key: string, delta = 1, opts: VersionOpts = {}): Promise<number> {
+    const from = this.keyOf('incrVersion', key, opts.version);
     const version = opts.version ?? this.version;
-    const [from, to] = [this.makeKey(key, version), this.makeKey(key, version + delta)];
+    // A bad delta is the counters' to name; it must not surface as a bad version here first.
+    const to = Number.isSafeInteger(delta) ? this.keyOf('incrVersion', key, version + delta) : from;
     this.recentWrites?.wrote(from);
     this.recentWrites?.wrote(to);
     await this.counters.move(key, from, to, delta);
@@ -382,7 +414,8 @@ export class Cache {
   }
 
   /** Moves `key` to version − `delta`; see `incrVersion`. */
-  decrVersion(key: string, delta = 1, opts: VersionOpts = {}): Promise<number> {
+  async decrVersion(key: string, delta = 1, opts: VersionOpts = {}): Promise<number> {
+    checkKey('decrVersion', key, this.alias);
     return this.incrVersion(key, -delta, opts);
   }
 

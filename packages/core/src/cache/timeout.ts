@@ -24,7 +24,19 @@ export function timeoutMs(
     );
   }
   if (seconds === Number.POSITIVE_INFINITY) return null;
-  return secondsToMs(seconds);
+  const ms = secondsToMs(seconds);
+  // Redis reads an expiry as a whole number of milliseconds; past 2^53 a JS number no longer writes
+  // one (1e19 goes out as "1e+19"), and Redis's reply would not say which argument was wrong.
+  if (ms > Number.MAX_SAFE_INTEGER) {
+    throw new InvalidCacheArgumentError(
+      {
+        problem: `Invalid timeout ${seconds}: longer than the longest expiry a key can have (${Math.floor(Number.MAX_SAFE_INTEGER / 1000)} seconds)`,
+        fix: 'Pass the "timeout" argument in seconds within that, or null for no expiry',
+      },
+      context,
+    );
+  }
+  return ms;
 }
 
 /**

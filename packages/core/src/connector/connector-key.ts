@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Location, parseLocation } from '../location/location.js';
+import { type Location, toLocation } from '../location/location.js';
 import { CONNECTOR_OPTIONS, type ConnectorOptions } from './connector-options.js';
 
 const secret = (value: string | undefined): string | null =>
@@ -23,7 +23,7 @@ const where = (location: Location): unknown => {
  * enter only as a hash prefix, so the key is safe to log.
  */
 export function connectorKey(options: ConnectorOptions): string {
-  const location = typeof options.location === 'string' ? parseLocation(options.location) : options.location;
+  const location = toLocation(options.location);
   const fromLocation: Partial<ConnectorOptions> = {
     username: location.username,
     password: location.password,

@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { InvalidLocationError } from '../errors.js';
+import { InvalidLocationError, quoteInput } from '../errors.js';
 
 /** A host and port, IPv6 hosts without brackets (`'::1'`). */
 export interface HostPort {
@@ -71,7 +71,7 @@ class Parser {
   ) {}
 
   fail(part: LocationPart, problem: string): never {
-    const where = `Invalid location "${maskLocation(this.input)}": ${part}`;
+    const where = `Invalid location ${quoteInput(maskLocation(this.input))}: ${part}`;
     throw new InvalidLocationError(
       { problem: where, detail: problem, fix: `Expected ${this.expected}` },
       part,
@@ -79,7 +79,7 @@ class Parser {
   }
 
   int(text: string, part: 'port' | 'db', min: number, max: number): number {
-    if (!/^\d{1,10}$/.test(text)) this.fail(part, `"${text}" is not a whole number`);
+    if (!/^\d{1,10}$/.test(text)) this.fail(part, `${quoteInput(text)} is not a whole number`);
     const value = Number(text);
     if (value < min || value > max) this.fail(part, `${value} is outside ${min}–${max}`);
     return value;
@@ -91,19 +91,19 @@ class Parser {
 
   host(text: string): string {
     if (text === '') this.fail('host', 'it is empty');
-    if (isIPv6(text)) this.fail('host', `IPv6 address "${text}" must be in brackets, as [${text}]`);
+    if (isIPv6(text)) this.fail('host', `IPv6 address ${quoteInput(text)} must be in brackets, as [${text}]`);
     if (isIPv4(text) || /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/.test(text)) return text;
-    this.fail('host', `"${text}" is not a host name, an IPv4 address or a bracketed IPv6 address`);
+    this.fail('host', `${quoteInput(text)} is not a host name, an IPv4 address or a bracketed IPv6 address`);
   }
 
   hostPort(text: string, defaultPort: number): HostPort {
     if (text.startsWith('[')) {
       const end = text.indexOf(']');
       const host = text.slice(1, end);
-      if (end < 0 || !isIPv6(host)) this.fail('host', `"${text}" is not a bracketed IPv6 address`);
+      if (end < 0 || !isIPv6(host)) this.fail('host', `${quoteInput(text)} is not a bracketed IPv6 address`);
       const after = text.slice(end + 1);
       if (after === '') return { host, port: defaultPort };
-      if (!after.startsWith(':')) this.fail('host', `"${after}" follows the address`);
+      if (!after.startsWith(':')) this.fail('host', `${quoteInput(after)} follows the address`);
       return { host, port: this.int(after.slice(1), 'port', 1, 65535) };
     }
     const colon = text.indexOf(':');
@@ -147,7 +147,7 @@ class Parser {
 function parseDjango(input: string): Location {
   const p: Parser = new Parser(input, EXPECTED.django);
   const [name, hosts, db, ...rest] = input.split('/');
-  if (rest.length > 0) p.fail('trailing text', `"/${rest.join('/')}" follows the db`);
+  if (rest.length > 0) p.fail('trailing text', `${quoteInput(`/${rest.join('/')}`)} follows the db`);
   const masterName = p.masterName(name);
   if (hosts === undefined) p.fail('sentinel list', 'it is missing');
   const sentinels = p.sentinelList(hosts);
@@ -178,24 +178,24 @@ function parseUrl(input: string, scheme: (typeof SCHEMES)[number], afterScheme: 
     let db = 0;
     if (query >= 0) {
       const match = /^db=(\d*)$/.exec(rest.slice(query + 1));
-      if (!match) p.fail('trailing text', `"${rest.slice(query)}" is not "?db=<db>"`);
+      if (!match) p.fail('trailing text', `${quoteInput(rest.slice(query))} is not "?db=<db>"`);
       db = p.db(match[1]);
     }
     return { kind: 'standalone', path, db, tls: false, ...credentials };
   }
 
   if (rest.includes('?'))
-    p.fail('trailing text', `"${rest.slice(rest.indexOf('?'))}": put options in "options"`);
+    p.fail('trailing text', `${quoteInput(rest.slice(rest.indexOf('?')))}: put options in "options"`);
   const [hosts = '', ...path] = rest.split('/');
   if (sentinel) {
     const sentinels = p.sentinelList(hosts);
     const [name, db, ...extra] = path;
-    if (extra.length > 0) p.fail('trailing text', `"/${extra.join('/')}" follows the db`);
+    if (extra.length > 0) p.fail('trailing text', `${quoteInput(`/${extra.join('/')}`)} follows the db`);
     const masterName = p.masterName(name === undefined ? undefined : p.decode(name, 'master name'));
     return { kind: 'sentinel', masterName, sentinels, db: p.db(db), tls, ...credentials };
   }
   const [db, ...extra] = path;
-  if (extra.length > 0) p.fail('trailing text', `"/${extra.join('/')}" follows the db`);
+  if (extra.length > 0) p.fail('trailing text', `${quoteInput(`/${extra.join('/')}`)} follows the db`);
   if (hosts.includes(','))
     p.fail('host', `${scheme}:// takes one host; use redis+sentinel:// for a sentinel list`);
   const { host, port } = p.hostPort(hosts, DEFAULT_REDIS_PORT);
@@ -210,7 +210,7 @@ function parseUrl(input: string, scheme: (typeof SCHEMES)[number], afterScheme: 
  */
 export function parseLocation(input: string): Location {
   if (typeof input !== 'string') {
-    const kind = input === null ? 'null' : typeof input;
+    const kind = input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input;
     const problem = `Invalid location (a ${kind}, not a string): scheme`;
     throw new InvalidLocationError(
       { problem, detail: 'a location is a string', fix: `Expected ${EXPECTED.any}` },
@@ -221,9 +221,27 @@ export function parseLocation(input: string): Location {
   if (schemeEnd < 0) return parseDjango(input);
   const scheme = input.slice(0, schemeEnd).toLowerCase();
   if (!(SCHEMES as readonly string[]).includes(scheme)) {
-    new Parser(input, EXPECTED.any).fail('scheme', `"${scheme}" is not one of ${SCHEMES.join(', ')}`);
+    new Parser(input, EXPECTED.any).fail(
+      'scheme',
+      `${quoteInput(scheme)} is not one of ${SCHEMES.join(', ')}`,
+    );
   }
   return parseUrl(input, scheme as (typeof SCHEMES)[number], input.slice(schemeEnd + 3));
+}
+
+/**
+ * A `location` option: a string is parsed, a `Location` (from `parseLocation`) taken as it is, and
+ * anything else (a number, null, a plain object) is an {@link InvalidLocationError}.
+ */
+export function toLocation(input: string | Location): Location {
+  if (
+    typeof input === 'object' &&
+    input !== null &&
+    (input.kind === 'sentinel' || input.kind === 'standalone')
+  ) {
+    return input;
+  }
+  return parseLocation(input as string);
 }
 
 const formatHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
