@@ -1,28 +1,44 @@
 import type { Socket } from 'node:net';
-import type { Command, Redis } from 'ioredis';
+import { type Command, Redis } from 'ioredis';
+import type { NodeAddress } from '../../errors.js';
 
 /**
  * Every ioredis member the connector uses that ioredis does not type publicly, in this one file:
  * - `reconnectTimeout` and `stream`, to cut a reconnect delay short or drop a socket whose peer hangs;
- * - `offlineQueue` and `flushQueue`, to fail waiting commands with a typed error;
+ * - `offlineQueue`, `prevCommandQueue` and `flushQueue`, to fail waiting commands with a typed
+ *   error: the offline queue holds commands not sent yet, `prevCommandQueue` those written to a
+ *   socket that died unanswered (ioredis resends them once it reconnects, and has no bound on that);
  * - `sendCommand` and `condition`, to hold commands while a failover is open, but not the handshake;
- * - `connector.check`, the sentinel connector's role check, the only trace of a demoted master.
+ * - `connector.check`, the sentinel connector's role check, the only trace of a demoted master;
+ * - `connector.connectToSentinel`, the one place ioredis opens a client to ask a sentinel: it walks
+ *   the sentinel list on its own, and goes on after `disconnect()` until the answer it awaits comes;
+ * - `connector.stream` and `setStatus`, to close a client at once whatever its state: `disconnect()`
+ *   on a client whose socket already died leaves it `reconnecting` forever, with a 2 s timer.
  * ioredis is pinned to its minor version for these; `assertClientInternals` (run for every client
  * the connector opens, and by a test) fails loudly when one of them changes shape.
  */
+interface Queue {
+  length: number;
+  peekAt(i: number): { command: Command } | undefined;
+  remove(i: number, n: number): void;
+}
+
 interface Internals {
   status: string;
-  offlineQueue: {
-    length: number;
-    peekAt(i: number): { command: Command } | undefined;
-    remove(i: number, n: number): void;
-  };
+  offlineQueue: Queue;
+  /** Absent until a socket dies with commands in flight; null once they were resent. */
+  prevCommandQueue?: Queue | null;
   stream?: Socket;
   reconnectTimeout: NodeJS.Timeout | null;
-  flushQueue(error: Error): void;
+  flushQueue(error: Error, options?: { offlineQueue?: boolean; commandQueue?: boolean }): void;
+  setStatus(status: string): void;
   condition: { handshake?: boolean } | null;
   sendCommand: SendCommand;
-  connector: { check?(info: { role?: string }): boolean };
+  connector: {
+    check?(info: { role?: string }): boolean;
+    stream?: Socket;
+    connectToSentinel?: (endpoint: NodeAddress, options?: object) => Redis;
+  };
 }
 
 export type SendCommand = (command: Command, stream?: unknown) => unknown;
@@ -39,12 +55,21 @@ export function assertClientInternals(client: Redis, options: { sentinel: boolea
   const problems: string[] = [];
   if (typeof inner.flushQueue !== 'function') problems.push('flushQueue()');
   if (typeof inner.sendCommand !== 'function') problems.push('sendCommand()');
-  const queue = inner.offlineQueue as Partial<Internals['offlineQueue']> | undefined;
+  if (typeof inner.setStatus !== 'function') problems.push('setStatus()');
+  const queue = inner.offlineQueue as Partial<Queue> | undefined;
   if (typeof queue?.peekAt !== 'function' || typeof queue.remove !== 'function') {
     problems.push('offlineQueue.peekAt()/remove()');
   }
+  const stranded = inner.prevCommandQueue as Partial<Queue> | null | undefined;
+  if (stranded != null && (typeof stranded.peekAt !== 'function' || typeof stranded.remove !== 'function')) {
+    problems.push('prevCommandQueue.peekAt()/remove()');
+  }
   if (!('reconnectTimeout' in inner)) problems.push('reconnectTimeout');
+  if (typeof inner.connector !== 'object' || inner.connector === null) problems.push('connector');
   if (options.sentinel && typeof inner.connector?.check !== 'function') problems.push('connector.check()');
+  if (options.sentinel && typeof inner.connector?.connectToSentinel !== 'function') {
+    problems.push('connector.connectToSentinel()');
+  }
   if (problems.length > 0) {
     throw new Error(
       `sentinel-kit needs ioredis internals that this ioredis version lacks: ${problems.join(', ')}. ` +
@@ -125,6 +150,135 @@ export function failQueued(client: Redis, error: Error): void {
 }
 
 /**
+ * The commands that were written to a socket which then died unanswered. ioredis keeps them to
+ * resend once the client is ready again, and until then nothing bounds their wait.
+ */
+export function strandedCommands(client: Redis): Command[] {
+  const queue = internals(client).prevCommandQueue;
+  const commands: Command[] = [];
+  for (let i = 0; queue != null && i < queue.length; i++) {
+    const item = queue.peekAt(i);
+    if (item !== undefined) commands.push(item.command);
+  }
+  return commands;
+}
+
+/** Fails the stranded commands (see `strandedCommands`) that `expired` selects, each with its `error`. */
+export function failStranded(
+  client: Redis,
+  expired: (command: Command) => boolean,
+  error: (command: Command) => Error,
+): void {
+  const queue = internals(client).prevCommandQueue;
+  for (let i = 0; queue != null && i < queue.length; ) {
+    const item = queue.peekAt(i);
+    if (item !== undefined && expired(item.command)) {
+      queue.remove(i, 1);
+      item.command.reject(error(item.command));
+    } else {
+      i++;
+    }
+  }
+}
+
+/**
+ * Ends the client now, whatever its state: destroys its socket (a graceful close waits up to 2 s on
+ * a peer that never answers, such as a paused node), cancels a pending reconnect, and leaves it
+ * `end`. Commands it still holds fail as ioredis fails them ("Connection is closed").
+ */
+export function dropNow(client: Redis): void {
+  const inner = internals(client);
+  // ioredis's disconnect() ends the connector's socket and destroys it 2 s later unless it closes;
+  // one that closed already never does, and its timer would outlive the client. Forgetting the
+  // destroyed socket keeps a later disconnect() (ioredis's own, after a failed command) from that.
+  if (inner.connector.stream?.destroyed) inner.connector.stream = undefined;
+  client.disconnect();
+  inner.stream?.destroy();
+  inner.connector.stream?.destroy();
+  inner.connector.stream = undefined;
+  // With no socket left and its reconnect timer cancelled, nothing would move it on from here.
+  if (inner.status === 'reconnecting') inner.setStatus('end');
+}
+
+/**
+ * Closes the client at once (see `dropNow`), first failing every command it holds: those never
+ * written (the offline queue) with `unsent`, those written and unanswered (in flight now, or
+ * stranded by a socket that died) with `inFlight`.
+ */
+export function closeNow(client: Redis, errors: { unsent: Error; inFlight: Error }): void {
+  const inner = internals(client);
+  failStranded(
+    client,
+    () => true,
+    () => errors.inFlight,
+  );
+  inner.prevCommandQueue = null;
+  inner.flushQueue(errors.unsent, { offlineQueue: true, commandQueue: false });
+  inner.flushQueue(errors.inFlight, { offlineQueue: false, commandQueue: true });
+  dropNow(client);
+}
+
+/** The sentinel clients of one ioredis client's sentinel walk; see `watchSentinelWalk`. */
+export interface SentinelWalk {
+  /** Closes every sentinel client the walk has open, and each one it opens from now on at once. */
+  stop(): void;
+}
+
+export interface SentinelWalkOptions {
+  /** Milliseconds one sentinel gets to connect and answer before its client is dropped. */
+  deadlineMs: number;
+  /** A sentinel client's socket failed (refused, reset): the cause ioredis's own messages lose. */
+  onSocketError(sentinel: NodeAddress, error: Error): void;
+  /** A sentinel did not connect and answer within `deadlineMs`. */
+  onTimeout(sentinel: NodeAddress): void;
+}
+
+/**
+ * Watches the clients ioredis's sentinel connector opens to ask the sentinels where the node is.
+ * Each gets one deadline covering connect and answer (ioredis times the connect and each command
+ * apart), its socket errors are passed on, and `stop()` ends the walk: ioredis goes on asking the
+ * next sentinel after `disconnect()` until the answer it awaits comes.
+ */
+export function watchSentinelWalk(client: Redis, options: SentinelWalkOptions): SentinelWalk {
+  const connector = internals(client).connector as Required<
+    Pick<Internals['connector'], 'connectToSentinel'>
+  >;
+  const open = connector.connectToSentinel.bind(connector);
+  /** Each open sentinel client, with its deadline. */
+  const live = new Map<Redis, NodeJS.Timeout>();
+  let stopped = false;
+  connector.connectToSentinel = (endpoint, extra) => {
+    const sentinel = open(endpoint, extra);
+    if (stopped) {
+      dropNow(sentinel);
+      return sentinel;
+    }
+    const address = { host: endpoint.host, port: endpoint.port };
+    const deadline = setTimeout(() => {
+      options.onTimeout(address);
+      dropNow(sentinel);
+    }, options.deadlineMs);
+    live.set(sentinel, deadline);
+    sentinel.on('error', (error: Error) => options.onSocketError(address, error));
+    sentinel.once('end', () => {
+      clearTimeout(deadline);
+      live.delete(sentinel);
+    });
+    return sentinel;
+  };
+  return {
+    stop: () => {
+      stopped = true;
+      for (const [sentinel, deadline] of live) {
+        clearTimeout(deadline);
+        dropNow(sentinel);
+      }
+      live.clear();
+    },
+  };
+}
+
+/**
  * Calls `onMismatch` whenever ioredis's ready check finds the resolved node in the wrong role (a
  * replica where the sentinels named a master); ioredis then quietly reconnects, so this is the only
  * trace of a demoted master that no sentinel replaces.
@@ -148,6 +302,20 @@ export function interceptSendCommand(client: Redis, intercept: SendCommand): Sen
   const original = inner.sendCommand.bind(client);
   inner.sendCommand = intercept;
   return original;
+}
+
+/**
+ * A client that never connects and fails every command (pipelines too) with `error` at once: what a
+ * closed cache hands out in place of a connector's, so a call after `close()` opens nothing.
+ */
+export function closedClient(error: Error): Redis {
+  const client = new Redis({ lazyConnect: true, enableOfflineQueue: false, retryStrategy: null });
+  interceptSendCommand(client, (command) => {
+    command.reject(error);
+    return command.promise;
+  });
+  internals(client).setStatus('end');
+  return client;
 }
 
 /** True while the client runs its connection handshake (AUTH, SELECT, the INFO role check). */
