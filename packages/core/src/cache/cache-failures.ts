@@ -2,13 +2,17 @@ import { isDriverConnectionFailure, isReplyError } from '../connector/ioredis/dr
 import { CacheCommandError, CacheConnectionError, type ErrorCode, isSentinelKitError } from '../errors.js';
 import { BurstLog, type BurstLogger } from '../shared/burst-log.js';
 
-/** Connector error codes that mean "no node could serve this now", not "misconfigured". */
+/**
+ * Connector error codes that mean "no node could serve this now", not "misconfigured". `ERR_CLOSED`
+ * is not one: a call after `close()` is a mistake of the caller, which `ignoreExceptions` must not hide.
+ */
 const CONNECTION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'ERR_ALL_SENTINELS_UNREACHABLE',
   'ERR_NODE_UNAVAILABLE',
   'ERR_NOREPLICAS',
   'ERR_READONLY_NODE',
   'ERR_MASTER_DEMOTED',
+  'ERR_OUTCOME_UNKNOWN',
   'ERR_CACHE_CONNECTION',
 ]);
 

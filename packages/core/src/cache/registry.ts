@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { Connector } from '../connector/connector.js';
 import { connectorKey } from '../connector/connector-key.js';
 import { type ConnectorOptions, PASSED_OPTIONS } from '../connector/connector-options.js';
-import { UnknownCacheAliasError } from '../errors.js';
+import { closedClient } from '../connector/ioredis/client-internals.js';
+import { ClosedError, UnknownCacheAliasError } from '../errors.js';
 import { Cache, type CacheConnection } from './cache.js';
 import type { CacheConfig } from './cache-config.js';
 
@@ -22,12 +23,18 @@ export function connectorOptionsOf(config: CacheConfig, alias?: string): Connect
 
 /**
  * A connection that opens its connector on first use, so building a cache validates its config
- * without opening sockets (Django's caches connect lazily too).
+ * without opening sockets (Django's caches connect lazily too). Once the cache is `closed()` it
+ * opens nothing again: its client fails every call with `ClosedError`.
  */
-function lazyConnection(open: () => Connector): CacheConnection {
+function lazyConnection(open: () => Connector, closed: () => boolean, alias: string): CacheConnection {
+  let refused: Redis | undefined;
+  const refuse = (): Redis => {
+    refused ??= closedClient(new ClosedError('cache', { alias, command: 'unsent' }));
+    return refused;
+  };
   return {
-    master: () => open().master(),
-    replica: (readFrom) => open().replica(readFrom),
+    master: () => (closed() ? refuse() : open().master()),
+    replica: (readFrom) => (closed() ? refuse() : open().replica(readFrom)),
   };
 }
 
@@ -40,11 +47,20 @@ export function createCache(config: CacheConfig, settings: { alias?: string } = 
   const options = connectorOptionsOf(config, alias);
   connectorKey(options); // parses the location now, so a bad one fails here rather than on first use
   let connector: Connector | undefined;
+  let closed = false;
   const open = (): Connector => {
     connector ??= new Connector(options);
     return connector;
   };
-  return new Cache(config, lazyConnection(open), { alias, onClose: async () => connector?.close() });
+  const onClose = async () => {
+    closed = true;
+    await connector?.close();
+  };
+  return new Cache(
+    config,
+    lazyConnection(open, () => closed, alias),
+    { alias, onClose },
+  );
 }
 
 /** Django's `caches`: one `Cache` per alias; caches on one topology, db and credentials share a connector. */
@@ -56,7 +72,10 @@ export interface Caches<A extends string = string> {
   readonly default: Cache;
   /** The configured aliases, in config order. */
   readonly aliases: readonly A[];
-  /** The connector serving `alias` (shared with the aliases on the same topology, db and credentials). */
+  /**
+   * The connector serving `alias` (shared with the aliases on the same topology, db and
+   * credentials). `ClosedError` once the alias's cache is closed and no connector was opened.
+   */
   connector(alias: string): Connector;
   /** Closes every connector; the caches cannot be used afterwards. */
   close(): Promise<void>;
@@ -69,6 +88,16 @@ interface Shared {
   users: Set<string>;
 }
 
+/** The connector of `entry` for the cache of `alias`: opened on first use, never after that cache closed. */
+function connectorFor(entry: Shared, alias: string): Connector {
+  if (!entry.users.has(alias)) {
+    if (entry.connector !== undefined) return entry.connector;
+    throw new ClosedError('cache', { alias, command: 'unsent' });
+  }
+  entry.connector ??= new Connector(entry.options);
+  return entry.connector;
+}
+
 /**
  * The caches registry, from a `CACHES`-style object. Configs are validated now (locations,
  * serializers, compressors); connectors open on first use.
@@ -77,11 +106,6 @@ export function createCaches<A extends string>(configs: Record<A, CacheConfig>):
   const aliases = Object.keys(configs) as A[];
   const shared = new Map<string, Shared>();
   const byAlias = new Map<string, { cache: Cache; shared: Shared }>();
-
-  const open = (entry: Shared): Connector => {
-    entry.connector ??= new Connector(entry.options);
-    return entry.connector;
-  };
 
   for (const alias of aliases) {
     const config = configs[alias];
@@ -96,7 +120,11 @@ export function createCaches<A extends string>(configs: Record<A, CacheConfig>):
     owner.users.add(alias);
     const cache = new Cache(
       config,
-      lazyConnection(() => open(owner)),
+      lazyConnection(
+        () => connectorFor(owner, alias),
+        () => !owner.users.has(alias),
+        alias,
+      ),
       {
         alias,
         onClose: async () => {
@@ -120,7 +148,7 @@ export function createCaches<A extends string>(configs: Record<A, CacheConfig>):
       return lookup('default').cache;
     },
     aliases,
-    connector: (alias: string) => open(lookup(alias).shared),
+    connector: (alias: string) => connectorFor(lookup(alias).shared, alias),
     close: async () => {
       await Promise.all([...byAlias.values()].map(({ cache }) => cache.close()));
     },

@@ -53,6 +53,8 @@ export function clientOptions(input: ClientOptionsInput): RedisOptions {
     retryStrategy: delay.strategy,
     // Commands wait for the master in the offline queue; `queueTimeout` bounds that wait in time.
     maxRetriesPerRequest: null,
+    // `TrackedClient` connects once its hooks on the client's internals are in place.
+    lazyConnect: true,
     tls,
     // Names the connection in CLIENT LIST, so operators (and tests) can tell whose socket it is.
     connectionName: `sentinel-kit:${(options.alias ?? 'connector').replace(/\s/g, '_')}:${role}`,

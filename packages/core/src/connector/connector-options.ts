@@ -66,8 +66,10 @@ export interface ConnectorOptions {
   maxReconnectDelay?: number;
   /**
    * Milliseconds a queued command waits for an unreachable master (or replica, for `readFrom:
-   * 'replica'`) before it fails with `NodeUnavailableError`; checked four times per period, so the
-   * wait is 1 to 1.25 times this. Default 15000 ms.
+   * 'replica'`) before it fails with `NodeUnavailableError`, and a command written to a socket that
+   * died unanswered waits for a connection to resend it on before it fails with
+   * `OutcomeUnknownError` (it may have been applied); checked four times per period, so the wait is
+   * 1 to 1.25 times this. Default 15000 ms.
    */
   queueTimeout?: number;
 }

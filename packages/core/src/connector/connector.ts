@@ -1,13 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import {
-  AllSentinelsUnreachableError,
   MasterDemotedError,
   type NodeAddress,
   NotSentinelLocationError,
-  SentinelKitError,
+  type SentinelKitError,
 } from '../errors.js';
-import { type Location, parseLocation } from '../location/location.js';
+import { type Location, toLocation } from '../location/location.js';
 import { SentinelAdmin, type SentinelAdminOptions } from '../sentinel/sentinel-admin.js';
 import { type ClientRole, sentinelTlsOptions } from './client-options.js';
 import { connectorKey } from './connector-key.js';
@@ -40,7 +39,8 @@ export interface ReplicasChangedEvent {
 export interface ConnectorEvents {
   failover: [FailoverEvent];
   'replicas-changed': [ReplicasChangedEvent];
-  error: [Error];
+  /** One node's trouble, always a sentinel-kit error (no driver error, so no command arguments). */
+  error: [SentinelKitError];
 }
 
 type SentinelLocation = Extract<Location, { kind: 'sentinel' }>;
@@ -80,7 +80,7 @@ export class Connector extends EventEmitter<ConnectorEvents> {
   constructor(options: ConnectorOptions) {
     super();
     this.options = options;
-    this.location = typeof options.location === 'string' ? parseLocation(options.location) : options.location;
+    this.location = toLocation(options.location);
     this.alias = options.alias;
     this.logger = options.logger;
     this.key = connectorKey(options);
@@ -119,19 +119,28 @@ export class Connector extends EventEmitter<ConnectorEvents> {
     return chooseReader(readFrom, this.writer.client, this.reader.client);
   }
 
-  /** The sentinels' port, for `SENTINEL MASTER`/`REPLICAS`/`CKQUORUM`/`FAILOVER`; closed with the connector. */
+  /**
+   * The sentinels' port, for `SENTINEL MASTER`/`REPLICAS`/`CKQUORUM`/`FAILOVER`; closed with the
+   * connector (after `close()`, one whose calls fail with `ClosedError`).
+   */
   sentinels(): SentinelAdmin {
     if (this.location.kind !== 'sentinel') throw new NotSentinelLocationError({ alias: this.alias });
-    this.admin ??= new SentinelAdmin(this.adminOptions(this.location));
+    if (this.admin === undefined) {
+      this.admin = new SentinelAdmin(this.adminOptions(this.location));
+      if (this.closed) void this.admin.close();
+    }
     return this.admin;
   }
 
-  /** Ends every socket, subscription and timer this connector opened; commands still queued fail. */
+  /**
+   * Ends every socket, subscription, timer and sentinel walk this connector opened. Every command
+   * still queued, held by a failover or awaiting its reply fails at once with `ClosedError`, and so
+   * does every command sent on its clients afterwards.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.unwatch?.();
-    this.writer.guard.release();
     this.writer.close();
     this.reader?.close();
     await Promise.all([this.watch?.release(), this.admin?.close()]);
@@ -214,29 +223,15 @@ export class Connector extends EventEmitter<ConnectorEvents> {
       this.log('debug', 'no usable replica; reads fall back per readFrom');
       return;
     }
+    // Each failure already holds the sentinel's own cause (its socket error, or its deadline), so
+    // the commands fail now: asking the sentinels again would double the wait.
     const summary = sentinelRoundError(location.masterName, failures, {
       alias: this.alias,
       timeoutMs: this.settings.sentinelTimeout,
     });
-    void this.failRound(client, summary);
-  }
-
-  /** Fails the client's queued commands after a round in which every sentinel failed. */
-  private async failRound(client: TrackedClient, summary: SentinelKitError): Promise<void> {
-    let error = summary;
-    // ioredis keeps only "Connection is closed" for a sentinel it could not reach; asking once more
-    // through the admin yields each sentinel's own socket error (ECONNREFUSED, a timeout).
-    if (summary instanceof AllSentinelsUnreachableError && this.watch !== undefined) {
-      try {
-        await this.watch.admin.masterAddress();
-        return;
-      } catch (cause) {
-        if (cause instanceof SentinelKitError) error = this.own(cause);
-      }
-    }
     if (this.closed) return;
-    client.failQueued(error);
-    this.report(error);
+    client.failQueued(summary);
+    this.report(summary);
   }
 
   private onReplicas(healthy: NodeAddress[]): void {
@@ -262,7 +257,7 @@ export class Connector extends EventEmitter<ConnectorEvents> {
    * One node's trouble: an `error` event when someone listens, else a log line; never thrown.
    * Errors of the shared watch belong to no cache: they are named after this connector's alias.
    */
-  private report(problem: Error): void {
+  private report(problem: SentinelKitError): void {
     const error = this.own(problem);
     if (this.closed || error.message === this.lastReported) return;
     this.lastReported = error.message;
@@ -270,9 +265,8 @@ export class Connector extends EventEmitter<ConnectorEvents> {
     else this.log('warn', error.message);
   }
 
-  private own<E extends Error>(error: E): E {
-    if (this.alias === undefined || !(error instanceof SentinelKitError) || error.alias !== undefined)
-      return error;
+  private own<E extends SentinelKitError>(error: E): E {
+    if (this.alias === undefined || error.alias !== undefined) return error;
     return error.forAlias(this.alias);
   }
 

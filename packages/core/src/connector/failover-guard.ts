@@ -26,10 +26,14 @@ export function firstSentAt(command: Command): number | undefined {
  *
  * The connection handshake (AUTH, SELECT, the INFO role check) is never held: it is what lets the
  * client reach the new master.
+ *
+ * It is also the door `close()` shuts: from then on every command, and every one still held, fails
+ * at once, so no call made on a closed connector waits for anything.
  */
 export class FailoverGuard {
   private held: Held[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private closedWith: Error | undefined;
   private readonly send: SendCommand;
 
   constructor(
@@ -63,8 +67,22 @@ export class FailoverGuard {
     for (const { command, stream } of held) this.send(command, stream);
   }
 
+  /** Fails every held command, and every command sent from now on, with `error`. */
+  close(error: Error): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.closedWith = error;
+    const held = this.held;
+    this.held = [];
+    for (const { command } of held) command.reject(error);
+  }
+
   private sendCommand(command: Command, stream?: unknown): unknown {
     this.translateRejections(command);
+    if (this.closedWith !== undefined) {
+      command.reject(this.closedWith);
+      return command.promise;
+    }
     if (this.timer !== undefined && !inHandshake(this.client)) {
       this.held.push({ command, stream });
       return command.promise;

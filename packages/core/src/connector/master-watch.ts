@@ -1,6 +1,7 @@
-import type { NodeAddress } from '../errors.js';
+import type { NodeAddress, SentinelKitError } from '../errors.js';
 import type { SentinelAdmin, SentinelSubscription } from '../sentinel/sentinel-admin.js';
 import type { SentinelEvent } from '../sentinel/sentinel-events.js';
+import { nodeTrouble } from './node-errors.js';
 
 export interface MasterWatchHandlers {
   /** A sentinel published an event about this master or one of its replicas. */
@@ -9,8 +10,8 @@ export interface MasterWatchHandlers {
   master(address: NodeAddress): void;
   /** The replicas a sentinel considers usable now (no `s_down`, `o_down` or `disconnected` flag). */
   replicas(healthy: NodeAddress[]): void;
-  /** One sentinel's trouble, or a check that failed on every sentinel; never fatal. */
-  error(error: Error): void;
+  /** One sentinel's trouble, or a check that failed on every sentinel, typed; never fatal. */
+  error(error: SentinelKitError): void;
 }
 
 const UNUSABLE = new Set(['s_down', 'o_down', 'disconnected']);
@@ -53,7 +54,9 @@ export class MasterWatch {
     private readonly admin: SentinelAdmin,
     private readonly intervalMs: number,
   ) {
-    admin.on('sentinelError', (error: Error) => this.handlers.error(error));
+    admin.on('sentinelError', (error: Error, sentinel: NodeAddress) =>
+      this.handlers.error(nodeTrouble(error, { target: 'sentinel', node: sentinel, alias: undefined })),
+    );
   }
 
   /** Adds one connector's handlers; returns the function that removes them. */
@@ -134,6 +137,7 @@ export class MasterWatch {
   }
 
   private report(error: Error): void {
-    if (!this.closed) this.handlers.error(error);
+    if (!this.closed)
+      this.handlers.error(nodeTrouble(error, { target: 'sentinel', node: undefined, alias: undefined }));
   }
 }

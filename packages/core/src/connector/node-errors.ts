@@ -2,6 +2,7 @@ import {
   AuthenticationError,
   isSentinelKitError,
   type NodeAddress,
+  NodeConnectionError,
   NoReplicasError,
   ReadOnlyNodeError,
   type SentinelAttempt,
@@ -51,4 +52,31 @@ export function sentinelRoundError(
     kind: noAnswer ? ('unknown master' as const) : undefined,
   }));
   return sentinelVerdict(masterName, failures, options);
+}
+
+/**
+ * One node's trouble as the connector's `error` event carries it: always a sentinel-kit error, so no
+ * driver error (nor the command it holds, arguments and all) leaves the package through an event. A
+ * refused credential is an `AuthenticationError`; anything else not typed yet a `NodeConnectionError`.
+ */
+export function nodeTrouble(
+  error: Error,
+  context: {
+    target: 'sentinel' | 'master' | 'replica';
+    node: NodeAddress | undefined;
+    alias: string | undefined;
+  },
+): SentinelKitError {
+  if (isSentinelKitError(error)) return error;
+  const { target, node, alias } = context;
+  const reply = authRefusal(error);
+  if (reply !== undefined) {
+    const refused = target === 'sentinel' ? 'sentinel' : 'data node';
+    return new AuthenticationError(refused, node ?? { host: 'unknown', port: 0 }, {
+      alias,
+      cause: error,
+      reply,
+    });
+  }
+  return new NodeConnectionError(target, node, { alias, cause: error });
 }

@@ -1,20 +1,31 @@
-import { Redis } from 'ioredis';
-import { type NodeAddress, NodeUnavailableError } from '../errors.js';
+import { type Command, Redis } from 'ioredis';
+import {
+  ClosedError,
+  type NodeAddress,
+  NodeUnavailableError,
+  OutcomeUnknownError,
+  type SentinelKitError,
+} from '../errors.js';
 import type { Location } from '../location/location.js';
 import { type ClientRole, clientOptions } from './client-options.js';
 import type { ConnectorOptions, ConnectorSettings } from './connector-options.js';
 import { FailoverGuard, firstSentAt } from './failover-guard.js';
 import {
   assertClientInternals,
+  closeNow,
   dropIfStillHandshaking,
   failQueued,
+  failStranded,
   failWaiting,
   onRoleMismatch,
   ReconnectDelay,
   reconnectNow,
+  type SentinelWalk,
+  strandedCommands,
+  watchSentinelWalk,
 } from './ioredis/client-internals.js';
-import { isAllSentinelsUnreachable } from './ioredis/driver-messages.js';
-import { parseSentinelFailure, translateNodeError } from './node-errors.js';
+import { IOREDIS_TEXT, isAllSentinelsUnreachable } from './ioredis/driver-messages.js';
+import { nodeTrouble, parseSentinelFailure, translateNodeError } from './node-errors.js';
 
 /** One sentinel's failure to name a node, as ioredis reported it to this client. */
 export type SentinelFailure = NonNullable<ReturnType<typeof parseSentinelFailure>>;
@@ -29,8 +40,8 @@ export interface TrackedClientHooks {
   wrongRole(client: TrackedClient): void;
   /** Every sentinel failed to name a node in one round. */
   sentinelRoundFailed(client: TrackedClient, failures: SentinelFailure[]): void;
-  /** The client's own trouble, already typed; never fatal. */
-  error(client: TrackedClient, error: Error): void;
+  /** The client's own trouble, typed; never fatal. */
+  error(client: TrackedClient, error: SentinelKitError): void;
   /** A held write's hold ran out. */
   holdTimedOut(): void;
 }
@@ -43,11 +54,15 @@ export interface TrackedClientInput {
   hooks: TrackedClientHooks;
 }
 
+const key = (node: NodeAddress): string => `${node.host}:${node.port}`;
+
 /**
  * One ioredis client of a connector and what the connector knows about it: where it resolved and
- * where it is connected, each sentinel's latest failure, and the two timers ioredis lacks — a
- * bound on the handshake (a paused node accepts the socket and never answers it) and a bound on
- * how long queued commands wait for an unreachable node (`queueTimeout`).
+ * where it is connected, each sentinel's latest failure, and the bounds ioredis lacks — on the
+ * handshake (a paused node accepts the socket and never answers it), on how long commands wait for
+ * an unreachable node (`queueTimeout`: queued ones, and those in flight on a socket that died), on
+ * each sentinel asked (`sentinelTimeout`, connect and answer together), and on `close()`, after
+ * which nothing it opened is left.
  */
 export class TrackedClient {
   readonly role: ClientRole;
@@ -68,6 +83,11 @@ export class TrackedClient {
   private readonly hooks: TrackedClientHooks;
   /** Each sentinel's latest failure since the client was last ready, by `host:port`. */
   private readonly failures = new Map<string, SentinelFailure>();
+  /** The socket error (or deadline) behind a sentinel ioredis reports as merely "Connection is closed". */
+  private readonly sentinelCauses = new Map<string, Error>();
+  /** When the socket that each stranded command was written to died. */
+  private diedAt = new WeakMap<Command, number>();
+  private readonly walk: SentinelWalk | undefined;
   private queueTimer: NodeJS.Timeout | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -101,7 +121,11 @@ export class TrackedClient {
       () => this.hooks.holdTimedOut(),
     );
     if (sentinel && this.role === 'master') onRoleMismatch(this.client, () => this.hooks.wrongRole(this));
+    if (sentinel) this.walk = this.watchWalk(input.settings.sentinelTimeout);
     this.listen();
+    // Created lazily and connected only now: the first sentinel walk starts inside connect(), and
+    // every hook above must be in place before it does.
+    this.client.connect().catch(() => {});
   }
 
   /** The node to name in errors: where the client is (or was resolved to), or the one server. */
@@ -138,11 +162,33 @@ export class TrackedClient {
     });
   }
 
+  /**
+   * Closes the client at once: every command it holds, held, queued or awaiting its reply, fails
+   * with `ClosedError`, and so does every command sent from now on; its socket, timers and sentinel
+   * walk end with it.
+   */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
     clearTimeout(this.queueTimer);
+    this.queueTimer = undefined;
     clearTimeout(this.handshakeTimer);
-    this.client.disconnect();
+    const unsent = new ClosedError('connector', { alias: this.alias, command: 'unsent' });
+    this.guard.close(unsent);
+    closeNow(this.client, {
+      unsent,
+      inFlight: new ClosedError('connector', { alias: this.alias, command: 'in flight' }),
+    });
+    this.walk?.stop();
+  }
+
+  private watchWalk(deadlineMs: number): SentinelWalk {
+    return watchSentinelWalk(this.client, {
+      deadlineMs,
+      onSocketError: (sentinel, error) => this.sentinelCauses.set(key(sentinel), error),
+      onTimeout: (sentinel) =>
+        this.sentinelCauses.set(key(sentinel), new Error(`timed out after ${deadlineMs} ms`)),
+    });
   }
 
   private listen(): void {
@@ -160,6 +206,8 @@ export class TrackedClient {
       clearTimeout(this.handshakeTimer);
       clearTimeout(this.queueTimer);
       this.queueTimer = undefined;
+      // ioredis has resent the stranded commands on the new socket: their clocks start again.
+      this.diedAt = new WeakMap();
       this.failures.clear();
       this.connectedTo = this.location.kind === 'sentinel' ? this.resolved : undefined;
       this.lastError = undefined;
@@ -168,12 +216,26 @@ export class TrackedClient {
     client.on('close', () => {
       clearTimeout(this.handshakeTimer);
       this.connectedTo = undefined;
+      const now = Date.now();
+      for (const command of strandedCommands(client)) {
+        if (!this.diedAt.has(command)) this.diedAt.set(command, now);
+      }
       this.armQueueTimer();
     });
     client.on('sentinelError', (error: Error) => {
       const failure = parseSentinelFailure(error);
-      if (failure !== undefined)
-        this.failures.set(`${failure.sentinel.host}:${failure.sentinel.port}`, failure);
+      if (failure === undefined) return;
+      const where = key(failure.sentinel);
+      const socket = this.sentinelCauses.get(where);
+      this.sentinelCauses.delete(where);
+      // ioredis words a sentinel it could not reach as "Connection is closed" and one that hung as
+      // "Command timed out"; the socket knew why, and the deadline is the sentinelTimeout.
+      const reason = failure.cause.message;
+      if (socket !== undefined && reason.startsWith(IOREDIS_TEXT.connectionClosed)) failure.cause = socket;
+      else if (reason.startsWith(IOREDIS_TEXT.commandTimedOut)) {
+        failure.cause = new Error(`timed out after ${this.settings.sentinelTimeout} ms`);
+      }
+      this.failures.set(where, failure);
     });
     client.on('error', (error: Error) => this.onError(error));
   }
@@ -191,12 +253,15 @@ export class TrackedClient {
     }
     const translated = this.translate(error);
     this.lastError = translated;
-    this.hooks.error(this, translated);
+    const target = this.location.kind === 'sentinel' ? this.role : 'master';
+    this.hooks.error(this, nodeTrouble(translated, { target, node: this.node, alias: this.alias }));
   }
 
   /**
-   * While the client cannot reach its node, a command that has waited `queueTimeout` ms fails;
-   * checked four times per `queueTimeout`, so a command waits between 1 and 1.25 times that.
+   * While the client cannot reach its node, a queued command that has waited `queueTimeout` ms
+   * fails, and so does a command in flight on a socket that died that long ago (with
+   * `OutcomeUnknownError`: it may have been applied); checked four times per `queueTimeout`, so a
+   * command waits between 1 and 1.25 times that.
    */
   private armQueueTimer(): void {
     if (this.queueTimer !== undefined || this.closed) return;
@@ -205,10 +270,16 @@ export class TrackedClient {
       this.queueTimer = undefined;
       if (this.closed || this.client.status === 'ready') return;
       const cutoff = Date.now() - waitedMs;
+      const context = { alias: this.alias, cause: this.lastError };
       failWaiting(
         this.client,
         (command) => (firstSentAt(command) ?? 0) <= cutoff,
-        new NodeUnavailableError(this.role, waitedMs, { alias: this.alias, cause: this.lastError }),
+        new NodeUnavailableError(this.role, waitedMs, context),
+      );
+      failStranded(
+        this.client,
+        (command) => (this.diedAt.get(command) ?? 0) <= cutoff,
+        (command) => new OutcomeUnknownError(this.role, command.name, waitedMs, context),
       );
       this.armQueueTimer();
     }, waitedMs / 4);

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ConnectionOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
+import { dropNow } from '../connector/ioredis/client-internals.js';
 import { isReplyError } from '../connector/ioredis/driver-messages.js';
 import {
   ClosedError,
@@ -9,6 +10,7 @@ import {
   type NodeAddress,
   NoSentinelsError,
   type SentinelAttempt,
+  scrubError,
 } from '../errors.js';
 import { parseSentinelEvent, type SentinelEvent } from './sentinel-events.js';
 import {
@@ -82,7 +84,7 @@ class NoSuchMaster extends Error {
  * `UnknownMasterError` if any answered that it does not know the master, else
  * `AllSentinelsUnreachableError` with each sentinel's cause.
  * `sentinelError` rather than `error`: an unheard `error` event would throw, and one sentinel's
- * trouble must never do that.
+ * trouble must never do that. Its error is scrubbed of the command it answered (see `scrubCause`).
  */
 export class SentinelAdmin extends EventEmitter {
   readonly masterName: string;
@@ -92,6 +94,8 @@ export class SentinelAdmin extends EventEmitter {
   private readonly natMap: Record<string, NodeAddress> | undefined;
   private readonly baseOptions: RedisOptions;
   private readonly clients = new Map<number, Redis>();
+  /** Every client this admin opened and that has not ended: command clients and subscribers. */
+  private readonly open = new Set<Redis>();
   private readonly socketErrors = new WeakMap<Redis, Error>();
   private readonly subscriptions = new Set<SentinelSubscription>();
   private preferred = 0;
@@ -214,7 +218,7 @@ export class SentinelAdmin extends EventEmitter {
     const subscribed = this.sentinelAddresses.filter((_, i) => results[i]?.status === 'fulfilled');
     const close = async () => {
       this.subscriptions.delete(subscription);
-      for (const { client } of clients) client.disconnect();
+      for (const { client } of clients) dropNow(client);
     };
     const subscription: SentinelSubscription = { subscribed, close };
     if (this.closed) {
@@ -270,16 +274,25 @@ export class SentinelAdmin extends EventEmitter {
     }
   }
 
-  /** Ends every socket this admin opened (command clients, subscriptions) and every `events()` loop; emits `close`. */
+  /**
+   * Ends every socket this admin opened (command clients, subscriptions, also those still
+   * connecting) and every `events()` loop; a call in progress fails with `ClosedError` instead of
+   * asking the next sentinel. Emits `close`.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const client of this.clients.values()) client.disconnect();
+    for (const client of this.open) dropNow(client);
+    this.open.clear();
     this.clients.clear();
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     this.emit('close');
   }
 
+  /**
+   * Asks the sentinels in turn until one answers. Each gets one deadline, `sentinelTimeout` ms,
+   * for connecting and answering together, so n sentinels that hang cost n × `sentinelTimeout`.
+   */
   private async ask<T>(run: (client: Redis, sentinel: NodeAddress) => Promise<T>): Promise<T> {
     this.assertOpen();
     const attempts: SentinelAttempt[] = [];
@@ -289,17 +302,18 @@ export class SentinelAdmin extends EventEmitter {
       const index = (start + step) % count;
       const sentinel = this.sentinelAddresses[index] as NodeAddress;
       try {
-        const client = await this.commandClient(index);
-        const result = await this.withTimeout(run(client, sentinel), () => {
+        const answer = this.commandClient(index).then((client) => run(client, sentinel));
+        const result = await this.withTimeout(answer, () => {
           this.dropClient(index);
           return new Error(`timed out after ${this.timeoutMs} ms`);
         });
         this.preferred = index;
         return result;
       } catch (err) {
+        this.assertOpen();
         if (isSentinelKitError(err)) throw err;
         const client = this.clients.get(index);
-        const cause = (client && this.socketErrors.get(client)) ?? toError(err);
+        const cause = scrubError((client && this.socketErrors.get(client)) ?? toError(err));
         // A sentinel that answered keeps its socket; one that did not is dialled afresh next time.
         if (sentinelFailureKind(cause) === 'unreachable') this.dropClient(index);
         attempts.push({ sentinel, cause });
@@ -315,48 +329,57 @@ export class SentinelAdmin extends EventEmitter {
 
   /** One reused client per sentinel; a closed one is replaced, so a sentinel that returns is used again. */
   private async commandClient(index: number): Promise<Redis> {
+    this.assertOpen();
     let client = this.clients.get(index);
     if (client === undefined || client.status === 'end') {
       const { host, port } = this.sentinelAddresses[index] as NodeAddress;
-      client = new Redis({
-        ...this.baseOptions,
-        host,
-        port,
-        lazyConnect: true,
-        retryStrategy: null,
-        maxRetriesPerRequest: 0,
-      });
+      client = this.track(
+        new Redis({
+          ...this.baseOptions,
+          host,
+          port,
+          lazyConnect: true,
+          retryStrategy: null,
+          maxRetriesPerRequest: 0,
+        }),
+      );
       // ioredis rejects the pending command with a bare "Connection is closed."; the socket's own
       // error (ECONNREFUSED, WRONGPASS) arrives as this event and is the cause worth reporting.
       client.on('error', (err: Error) => this.socketErrors.set(client as Redis, err));
       this.clients.set(index, client);
     }
-    if (client.status === 'wait') {
-      await this.withTimeout(client.connect(), () => {
-        this.dropClient(index);
-        return new Error(`connect timed out after ${this.timeoutMs} ms`);
-      });
-    }
+    // The caller's deadline covers the connect too: a dropped client rejects it.
+    if (client.status === 'wait') await client.connect();
+    return client;
+  }
+
+  /** Registers a client so that `close()` ends it whatever it is doing. */
+  private track(client: Redis): Redis {
+    this.open.add(client);
+    client.once('end', () => this.open.delete(client));
     return client;
   }
 
   private dropClient(index: number): void {
-    this.clients.get(index)?.disconnect();
+    const client = this.clients.get(index);
+    if (client !== undefined) dropNow(client);
     this.clients.delete(index);
   }
 
   private subscriber(sentinel: NodeAddress, listener: (event: SentinelEvent) => void) {
     let last: Error | undefined;
-    const client = new Redis({
-      ...this.baseOptions,
-      ...sentinel,
-      commandTimeout: undefined,
-      maxRetriesPerRequest: null,
-      retryStrategy: (times) => Math.min(times * 100, SUBSCRIBER_MAX_RETRY_DELAY_MS),
-    });
+    const client = this.track(
+      new Redis({
+        ...this.baseOptions,
+        ...sentinel,
+        commandTimeout: undefined,
+        maxRetriesPerRequest: null,
+        retryStrategy: (times) => Math.min(times * 100, SUBSCRIBER_MAX_RETRY_DELAY_MS),
+      }),
+    );
     client.on('error', (err: Error) => {
-      last = err;
-      this.emit('sentinelError', err, sentinel);
+      last = scrubError(err);
+      this.emit('sentinelError', last, sentinel);
     });
     client.on('pmessage', (_pattern: string, channel: string, message: string) => {
       if (!channel.startsWith('+') && !channel.startsWith('-')) return;
