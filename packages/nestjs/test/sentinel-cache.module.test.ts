@@ -131,11 +131,11 @@ describe('SentinelCacheModule', () => {
     expect(await consumers.defaultCache.incr('count')).toBe(8);
   });
 
-  it('converts cache-manager milliseconds to seconds, rounding up', async () => {
+  it('stores cache-manager milliseconds exactly (PX), not rounded to seconds', async () => {
     await consumers.cacheManager.set('ms', 'v', 1500);
     const pttl = await topo.client('master').pttl('dj:1:ms');
-    expect(pttl).toBeGreaterThan(1500);
-    expect(pttl).toBeLessThanOrEqual(2000);
+    expect(pttl).toBeGreaterThan(1400);
+    expect(pttl).toBeLessThanOrEqual(1500);
   });
 
   it('treats a cache-manager ttl of 0 as forever, not as Django\'s "do not store"', async () => {
