@@ -38,6 +38,60 @@ describe('jsonSerializer', () => {
     const at = new Date('2026-01-02T03:04:05.000Z');
     expect(jsonSerializer.dumps({ at })).toBe('{"at":"2026-01-02T03:04:05.000Z"}');
   });
+
+  it.each([
+    ['a Buffer', Buffer.from('bytes')],
+    ['a nested Buffer', { b: Buffer.alloc(50 * 1024 * 1024) }],
+    ['a Uint8Array', new Uint8Array([1, 2])],
+    ['an ArrayBuffer inside', [new ArrayBuffer(4)]],
+  ])('refuses %s at once, pointing to msgpack, instead of a number per byte', (_, value) => {
+    const started = performance.now();
+    expect(() => jsonSerializer.dumps(value)).toThrow(/bytes.*"msgpack" serializer/);
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  it('refuses an invalid Date, which JSON would write as null', () => {
+    expect(() => jsonSerializer.dumps({ at: new Date(Number.NaN) })).toThrow(
+      /property "at" is an invalid Date/,
+    );
+  });
+
+  it('stores what toJSON returns, and holds that to the same rules', () => {
+    const money = { toJSON: () => '12.50 EUR' };
+    expect(jsonSerializer.dumps({ price: money })).toBe('{"price":"12.50 EUR"}');
+    expect(() => jsonSerializer.dumps({ price: { toJSON: () => Number.NaN } })).toThrow(/"price" is NaN/);
+  });
+
+  it('checks without a replacer, so JSON.stringify keeps its fast path', () => {
+    const calls: unknown[][] = [];
+    const stringify = JSON.stringify;
+    JSON.stringify = ((...args: unknown[]) => {
+      calls.push(args);
+      return (stringify as (...a: unknown[]) => string)(...args);
+    }) as typeof JSON.stringify;
+    try {
+      jsonSerializer.dumps({ list: [1, 2, 3], nested: { a: 'b' } });
+    } finally {
+      JSON.stringify = stringify;
+    }
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toHaveLength(1);
+  });
+
+  it('costs about what JSON.stringify costs on a large array of numbers', () => {
+    const numbers = Array.from({ length: 1_000_000 }, (_, i) => i / 7);
+    const best = (run: () => unknown) => {
+      let fastest = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 3; i++) {
+        const started = performance.now();
+        run();
+        fastest = Math.min(fastest, performance.now() - started);
+      }
+      return fastest;
+    };
+    const plain = best(() => JSON.stringify(numbers));
+    expect(best(() => jsonSerializer.dumps(numbers))).toBeLessThan(plain * 3 + 20);
+  });
 });
 
 describe('msgpackSerializer', () => {
