@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite from a fresh clone: set-up, format and lint (Biome), strict typecheck,
-# dual ESM/CJS build, then every test against real redis-server topologies. Ends with the line
-# "N passed, N failed".
+# The whole test suite from a fresh clone: set-up, format and lint (Biome), strict typecheck, dual
+# ESM/CJS build, packaging (publint and attw on the packed packages), then the test matrix
+# (scripts/test-matrix.sh: every test on the machine's Node.js and redis-server, then core, nestjs,
+# keyv and express-session on Node.js 22 and 24, then the sentinel, failover and cache tests on
+# Valkey 8). Ends with the matrix's line "N passed, N failed", summing every leg.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -10,16 +12,5 @@ bash scripts/setup.sh --test
 pnpm exec biome check .
 pnpm exec tsc -p tsconfig.json
 pnpm exec turbo run typecheck build --output-logs=errors-only
-
-results=.vitest-results.json
-rm -f "$results"
-status=0
-pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="$results" || status=$?
-if [ -f "$results" ]; then
-  node -e 'const r=require(process.argv[1]); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`)' \
-    "$PWD/$results"
-else
-  echo "0 passed, 1 failed"
-  [ "$status" -ne 0 ] || status=1
-fi
-exit "$status"
+bash scripts/check-packages.sh
+exec bash scripts/test-matrix.sh
