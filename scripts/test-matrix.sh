@@ -48,14 +48,17 @@ run_leg() {
   PATH="$(dirname "$node"):$PATH" REDIS_SERVER_BIN="$server" "$node" node_modules/vitest/vitest.mjs run \
     --reporter=default --reporter=json --outputFile.json="$json" "$@" || rc=$?
   if [ -f "$json" ]; then
+    # A test file that failed without a failing test (it did not load, a hook threw) counts as one.
     counts=$(node -e 'const r = require(process.argv[1]);
-      console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + r.numTodoTests)' "$PWD/$json")
+      const broken = r.testResults.filter((f) => f.status === "failed" &&
+        !f.assertionResults.some((a) => a.status === "failed")).length;
+      console.log(r.numPassedTests, r.numFailedTests + broken, r.numPendingTests + r.numTodoTests)' "$PWD/$json")
   else
     counts='0 0 0'
   fi
   local passed failed skipped
   read -r passed failed skipped <<<"$counts"
-  # vitest failed without a failing test (no report, a startup error, an unhandled error): one failure.
+  # vitest failed with nothing counted (no report, a startup error, an unhandled error): one failure.
   if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
   passed_total=$((passed_total + passed))
   failed_total=$((failed_total + failed))
