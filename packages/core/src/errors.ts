@@ -6,7 +6,7 @@
 // biome-ignore format: one line per layer reads better than one code per line
 export const ERROR_CODES = [
   'ERR_INVALID_LOCATION', 'ERR_NOT_SENTINEL_LOCATION',
-  'ERR_NO_SENTINELS', 'ERR_CLOSED', 'ERR_ALL_SENTINELS_UNREACHABLE', 'ERR_UNKNOWN_MASTER', 'ERR_AUTH',
+  'ERR_NO_SENTINELS', 'ERR_CLOSED', 'ERR_ALL_SENTINELS_UNREACHABLE', 'ERR_UNKNOWN_MASTER', 'ERR_AUTH', 'ERR_TLS',
   'ERR_FAILOVER_REFUSED',
   'ERR_NODE_UNAVAILABLE', 'ERR_NOREPLICAS', 'ERR_READONLY_NODE', 'ERR_MASTER_DEMOTED', 'ERR_OUTCOME_UNKNOWN', 'ERR_NODE_CONNECTION',
   'ERR_CACHE_CONNECTION', 'ERR_CACHE_COMMAND', 'ERR_KEY_NOT_FOUND', 'ERR_VALUE_NOT_INTEGER',
@@ -343,6 +343,34 @@ export class AuthenticationError extends SentinelKitError<'ERR_AUTH'> {
     const problem = `The ${target} ${addr(node)} refused the credentials${reply}`;
     const fix = `Check the option ${target === 'sentinel' ? SENTINEL_CREDENTIALS : NODE_CREDENTIALS}`;
     super('ERR_AUTH', { problem, fix }, { alias: options.alias, cause: options.cause });
+    this.target = target;
+    this.node = node;
+  }
+}
+
+const SENTINEL_TLS =
+  '"sentinelTls" (sentinels use "tls" when it is unset): its "ca" must have signed the sentinel\'s certificate, and the host dialled (or "servername") must be a name that certificate carries';
+const NODE_TLS =
+  '"tls": its "ca" must have signed the data node\'s certificate, and the host dialled (or "servername") must be a name that certificate carries';
+
+/**
+ * A TLS handshake with a server failed: an untrusted or expired certificate, a host name the
+ * certificate does not carry, a server that does not speak TLS. It will not fix itself, so commands
+ * fail at once instead of waiting `queueTimeout`. `target` says whether a sentinel or a data node
+ * failed, so the message names the right option; `cause` is Node's TLS error, its `code` kept.
+ */
+export class TlsError extends SentinelKitError<'ERR_TLS'> {
+  static readonly code = 'ERR_TLS';
+  override name = 'TlsError';
+  readonly target: AuthTarget;
+  readonly node: NodeAddress;
+  /** `tlsCode`: Node's code for the failure (`SELF_SIGNED_CERT_IN_CHAIN`), quoted in the message. */
+  constructor(target: AuthTarget, node: NodeAddress, options: ErrorContext & { tlsCode?: string } = {}) {
+    const code = options.tlsCode === undefined ? '' : ` (${options.tlsCode})`;
+    const problem = `The TLS handshake with the ${target} ${addr(node)} failed${code}`;
+    const detail = options.cause === undefined ? undefined : reasonOf(options.cause);
+    const fix = `Check the option ${target === 'sentinel' ? SENTINEL_TLS : NODE_TLS}`;
+    super('ERR_TLS', { problem, detail, fix }, { alias: options.alias, cause: options.cause });
     this.target = target;
     this.node = node;
   }

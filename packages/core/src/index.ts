@@ -74,6 +74,7 @@ export {
   type SentinelAttempt,
   SentinelKitError,
   SerializationError,
+  TlsError,
   UnknownCacheAliasError,
   UnknownMasterError,
   ValueNotIntegerError,

@@ -93,3 +93,87 @@ describe('TLS misconfiguration fails at once, not after queueTimeout', () => {
     expect(elapsedMs).toBeLessThan(2000);
   });
 });
+
+/**
+ * The error a TLS failure should be: its own code (`ERR_TLS`), which side failed (`target`, as
+ * AuthenticationError has it), Node's TLS error as the cause, and a message that quotes Node's code
+ * and names the option to fix.
+ */
+const tlsError = (side: 'sentinel' | 'data node', nodeCode: string) =>
+  expect.objectContaining({
+    code: 'ERR_TLS',
+    target: side,
+    message: expect.stringMatching(
+      new RegExp(`${nodeCode}[\\s\\S]*"${side === 'sentinel' ? '(tls|sentinelTls)' : 'tls'}"`),
+    ),
+    cause: expect.objectContaining({ code: nodeCode }),
+  });
+
+describe('TLS misconfiguration fails at once, as its own error, not after queueTimeout', () => {
+  let t: Topology;
+  let strayDir: string;
+  /** A CA that signed none of the topology's certificates. */
+  let stray: TlsFiles;
+  beforeAll(async () => {
+    t = await startTopology({ replicas: 1, sentinels: 3, password: 'tls-pw', tls: true });
+    strayDir = await mkdtemp(join(tmpdir(), 'sentinel-kit-stray-ca-'));
+    stray = await createTlsFiles(strayDir, { caName: 'a CA nobody trusts' });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    if (strayDir) await rm(strayDir, { recursive: true, force: true });
+  });
+
+  /** Every error event is typed (no bare "Connection is closed."), and the first is the TLS error. */
+  const expectEvents = (events: Error[], side: 'sentinel' | 'data node', nodeCode: string) => {
+    expect(events.filter((e) => !isSentinelKitError(e))).toEqual([]);
+    expect(events[0]).toEqual(tlsError(side, nodeCode));
+  };
+
+  it('a CA that did not sign the sentinels’ certificates: ERR_TLS from the sentinels within 2 s', async () => {
+    const { rejection, elapsedMs, events } = await badTls(t, { tls: { ca: stray.ca } });
+    expect(rejection).toEqual(tlsError('sentinel', 'SELF_SIGNED_CERT_IN_CHAIN'));
+    expect(elapsedMs).toBeLessThan(2000);
+    expectEvents(events, 'sentinel', 'SELF_SIGNED_CERT_IN_CHAIN');
+  });
+
+  it('a host name the sentinels’ certificates do not name: ERR_TLS from the sentinels within 2 s', async () => {
+    const { rejection, elapsedMs, events } = await badTls(t, {
+      tls: { ca: t.ca, servername: 'wrong.example' },
+    });
+    expect(rejection).toEqual(tlsError('sentinel', 'ERR_TLS_CERT_ALTNAME_INVALID'));
+    expect(elapsedMs).toBeLessThan(2000);
+    expectEvents(events, 'sentinel', 'ERR_TLS_CERT_ALTNAME_INVALID');
+  });
+
+  it('SENTINEL commands through connector.sentinels() fail with the same ERR_TLS', async () => {
+    const c = createConnector({ location: t.location, tls: { ca: stray.ca }, alias: 'bad-tls' });
+    c.on('error', () => {});
+    try {
+      await expect(c.sentinels().master()).rejects.toEqual(tlsError('sentinel', 'SELF_SIGNED_CERT_IN_CHAIN'));
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('sentinels trusted, data nodes not (a wrong "tls" CA): ERR_TLS from the data node within 2 s', async () => {
+    const { rejection, elapsedMs, events } = await badTls(t, {
+      sentinelTls: { ca: t.ca },
+      tls: { ca: stray.ca },
+    });
+    expect(rejection).toEqual(tlsError('data node', 'SELF_SIGNED_CERT_IN_CHAIN'));
+    // queueTimeout is 15 s: a certificate does not fix itself, so waiting for it helps nobody.
+    expect(elapsedMs).toBeLessThan(2000);
+    expectEvents(events, 'data node', 'SELF_SIGNED_CERT_IN_CHAIN');
+  });
+
+  it('sentinels trusted, data nodes under another name: ERR_TLS from the data node within 2 s', async () => {
+    const { rejection, elapsedMs, events } = await badTls(t, {
+      sentinelTls: { ca: t.ca },
+      tls: { ca: t.ca, servername: 'wrong.example' },
+    });
+    expect(rejection).toEqual(tlsError('data node', 'ERR_TLS_CERT_ALTNAME_INVALID'));
+    expect(elapsedMs).toBeLessThan(2000);
+    expectEvents(events, 'data node', 'ERR_TLS_CERT_ALTNAME_INVALID');
+  });
+});

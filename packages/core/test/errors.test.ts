@@ -12,6 +12,7 @@ import {
   LockTimeoutError,
   NodeUnavailableError,
   SentinelKitError,
+  TlsError,
   UnknownCacheAliasError,
   UnknownMasterError,
 } from '../src/errors.js';
@@ -31,6 +32,7 @@ function everyError(m: ErrorsModule, alias?: string): errors.SentinelKitError[] 
     new m.AllSentinelsUnreachableError('mymaster', [{ sentinel: node, cause }], { alias, timeoutMs: 500 }),
     new m.UnknownMasterError('mymaster', [node], context),
     new m.AuthenticationError('sentinel', node, { ...context, reply: 'WRONGPASS' }),
+    new m.TlsError('sentinel', node, { ...context, tlsCode: 'SELF_SIGNED_CERT_IN_CHAIN' }),
     new m.FailoverRefusedError('mymaster', node, { alias, cause: new Error('INPROG failover in progress') }),
     new m.NodeUnavailableError('replica', 300, context),
     new m.NoReplicasError(context),
@@ -119,6 +121,27 @@ describe('the message form', () => {
     const error = new AuthenticationError('data node', node, { reply: 'WRONGPASS', alias: 'hp' });
     expect(error.message).toMatch(
       /^The data node 127\.0\.0\.1:6379 refused the credentials \(WRONGPASS\) \(cache "hp"\)\. Check the option "password"/,
+    );
+  });
+});
+
+describe('TlsError', () => {
+  it("quotes Node's code and names the option per side; the cause keeps its code", () => {
+    const tls = Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' });
+    const data = new TlsError('data node', node, { alias: 'hp', cause: tls, tlsCode: 'CERT_HAS_EXPIRED' });
+    expect(data.message).toBe(
+      'The TLS handshake with the data node 127.0.0.1:6379 failed (CERT_HAS_EXPIRED) (cache "hp"): certificate has expired. ' +
+        'Check the option "tls": its "ca" must have signed the data node\'s certificate, and the host dialled (or "servername") must be a name that certificate carries.',
+    );
+    expect(data).toMatchObject({
+      code: 'ERR_TLS',
+      target: 'data node',
+      node,
+      cause: { code: 'CERT_HAS_EXPIRED' },
+    });
+    const sentinel = new TlsError('sentinel', node, { cause: tls, tlsCode: 'CERT_HAS_EXPIRED' });
+    expect(sentinel.message).toMatch(
+      /CERT_HAS_EXPIRED.*Check the option "sentinelTls" \(sentinels use "tls"/,
     );
   });
 });

@@ -4,13 +4,16 @@ import {
   AllSentinelsUnreachableError,
   AuthenticationError,
   type SentinelAttempt,
+  TlsError,
   UnknownMasterError,
 } from '../src/errors.js';
 import {
   authRefusal,
   isAuthFailure,
+  isTlsFailure,
   sentinelFailureKind,
   sentinelVerdict,
+  tlsFailure,
 } from '../src/sentinel/sentinel-verdict.js';
 
 const reply = (message: string) => Object.assign(new Error(message), { name: 'ReplyError' });
@@ -23,6 +26,34 @@ const refused = at(1, reply('WRONGPASS invalid username-password pair or user is
 const unknown = at(2, reply('ERR No such master with that name'));
 const down = at(3, Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3'), { code: 'ECONNREFUSED' }));
 const slow = at(4, new Error('timed out after 300 ms'));
+const nodeError = (message: string, code: string) => Object.assign(new Error(message), { code });
+const untrusted = at(
+  6,
+  nodeError('self-signed certificate in certificate chain', 'SELF_SIGNED_CERT_IN_CHAIN'),
+);
+
+describe('the TLS-failure classifier', () => {
+  it.each([
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_HAS_EXPIRED',
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    'EPROTO',
+  ])('recognises %s by its code', (code) => {
+    expect(tlsFailure(nodeError('whatever Node says', code))).toBe(code);
+    expect(isTlsFailure(nodeError('whatever Node says', code))).toBe(true);
+  });
+
+  it('does not count socket errors, replies, text or what is not an error', () => {
+    expect(isTlsFailure(down.cause)).toBe(false);
+    expect(isTlsFailure(reply('WRONGPASS invalid username-password pair'))).toBe(false);
+    expect(isTlsFailure(new Error('SELF_SIGNED_CERT_IN_CHAIN'))).toBe(false);
+    expect(isTlsFailure({ code: 'CERT_HAS_EXPIRED' })).toBe(false);
+    expect(isTlsFailure(undefined)).toBe(false);
+  });
+});
 
 describe('the auth-failure classifier', () => {
   it.each([
@@ -68,6 +99,21 @@ describe('the verdict on a round in which every sentinel failed', () => {
     }
   });
 
+  it('a failed TLS handshake wins like a refused credential, quoting its code', () => {
+    for (const attempts of [[down, unknown, untrusted], [untrusted], [refused, slow, untrusted]]) {
+      const error = verdict(attempts);
+      expect(error).toBeInstanceOf(TlsError);
+      expect(error).toMatchObject({
+        code: 'ERR_TLS',
+        target: 'sentinel',
+        alias: 'hp',
+        node: untrusted.sentinel,
+      });
+      expect(error.cause).toMatchObject({ code: 'SELF_SIGNED_CERT_IN_CHAIN' });
+      expect(error.message).toMatch(/\(SELF_SIGNED_CERT_IN_CHAIN\).*"sentinelTls"/);
+    }
+  });
+
   it('then a sentinel that does not know the master, listing every sentinel asked', () => {
     const error = verdict([down, unknown, slow]);
     expect(error).toBeInstanceOf(UnknownMasterError);
@@ -84,7 +130,8 @@ describe('the verdict on a round in which every sentinel failed', () => {
   });
 
   it('classifies each failure from its cause', () => {
-    expect([refused, unknown, down, slow].map((a) => sentinelFailureKind(a.cause))).toEqual([
+    expect([untrusted, refused, unknown, down, slow].map((a) => sentinelFailureKind(a.cause))).toEqual([
+      'tls',
       'auth',
       'unknown master',
       'unreachable',
@@ -94,6 +141,7 @@ describe('the verdict on a round in which every sentinel failed', () => {
 
   it('is the same verdict the connector reaches from ioredis sentinelError events', () => {
     const rounds = [
+      [down, unknown, untrusted],
       [down, unknown, refused],
       [down, unknown],
       [down, slow],

@@ -7,8 +7,9 @@ import {
   ReadOnlyNodeError,
   type SentinelAttempt,
   type SentinelKitError,
+  TlsError,
 } from '../errors.js';
-import { authRefusal, sentinelVerdict } from '../sentinel/sentinel-verdict.js';
+import { authRefusal, sentinelVerdict, tlsFailure } from '../sentinel/sentinel-verdict.js';
 
 export { isAllSentinelsUnreachable, parseSentinelFailure } from './ioredis/driver-messages.js';
 
@@ -25,6 +26,11 @@ export function translateNodeError(
   const { message } = error;
   const options = { alias: context.alias, cause: error };
   if (message.startsWith('NOREPLICAS')) return new NoReplicasError(options);
+  const tlsCode = tlsFailure(error);
+  if (tlsCode !== undefined) {
+    const node = context.node() ?? { host: 'unknown', port: 0 };
+    return new TlsError('data node', node, { ...options, tlsCode });
+  }
   const reply = authRefusal(error);
   if (reply !== undefined) {
     const node = context.node() ?? { host: 'unknown', port: 0 };
@@ -57,7 +63,8 @@ export function sentinelRoundError(
 /**
  * One node's trouble as the connector's `error` event carries it: always a sentinel-kit error, so no
  * driver error (nor the command it holds, arguments and all) leaves the package through an event. A
- * refused credential is an `AuthenticationError`; anything else not typed yet a `NodeConnectionError`.
+ * failed TLS handshake is a `TlsError`, a refused credential an `AuthenticationError`; anything else
+ * not typed yet a `NodeConnectionError`.
  */
 export function nodeTrouble(
   error: Error,
@@ -69,10 +76,14 @@ export function nodeTrouble(
 ): SentinelKitError {
   if (isSentinelKitError(error)) return error;
   const { target, node, alias } = context;
+  const side = target === 'sentinel' ? 'sentinel' : 'data node';
+  const tlsCode = tlsFailure(error);
+  if (tlsCode !== undefined) {
+    return new TlsError(side, node ?? { host: 'unknown', port: 0 }, { alias, cause: error, tlsCode });
+  }
   const reply = authRefusal(error);
   if (reply !== undefined) {
-    const refused = target === 'sentinel' ? 'sentinel' : 'data node';
-    return new AuthenticationError(refused, node ?? { host: 'unknown', port: 0 }, {
+    return new AuthenticationError(side, node ?? { host: 'unknown', port: 0 }, {
       alias,
       cause: error,
       reply,

@@ -5,8 +5,10 @@ import {
   NodeUnavailableError,
   OutcomeUnknownError,
   type SentinelKitError,
+  TlsError,
 } from '../errors.js';
 import type { Location } from '../location/location.js';
+import { isTlsFailure } from '../sentinel/sentinel-verdict.js';
 import { type ClientRole, clientOptions } from './client-options.js';
 import type { ConnectorOptions, ConnectorSettings } from './connector-options.js';
 import { FailoverGuard, firstSentAt } from './failover-guard.js';
@@ -230,9 +232,15 @@ export class TrackedClient {
       this.sentinelCauses.delete(where);
       // ioredis words a sentinel it could not reach as "Connection is closed" and one that hung as
       // "Command timed out"; the socket knew why, and the deadline is the sentinelTimeout.
+      // A failed TLS handshake is kept whatever ioredis made of it: its code says what to fix.
       const reason = failure.cause.message;
-      if (socket !== undefined && reason.startsWith(IOREDIS_TEXT.connectionClosed)) failure.cause = socket;
-      else if (reason.startsWith(IOREDIS_TEXT.commandTimedOut)) {
+      if (
+        socket !== undefined &&
+        (isTlsFailure(socket) || reason.startsWith(IOREDIS_TEXT.connectionClosed))
+      ) {
+        failure.cause = socket;
+        if (isTlsFailure(socket)) failure.noAnswer = false;
+      } else if (reason.startsWith(IOREDIS_TEXT.commandTimedOut)) {
         failure.cause = new Error(`timed out after ${this.settings.sentinelTimeout} ms`);
       }
       this.failures.set(where, failure);
@@ -255,6 +263,8 @@ export class TrackedClient {
     this.lastError = translated;
     const target = this.location.kind === 'sentinel' ? this.role : 'master';
     this.hooks.error(this, nodeTrouble(translated, { target, node: this.node, alias: this.alias }));
+    // A certificate does not fix itself: waiting queueTimeout for the next handshake helps nobody.
+    if (translated instanceof TlsError) failQueued(this.client, translated);
   }
 
   /**

@@ -314,8 +314,10 @@ export class SentinelAdmin extends EventEmitter {
         if (isSentinelKitError(err)) throw err;
         const client = this.clients.get(index);
         const cause = scrubError((client && this.socketErrors.get(client)) ?? toError(err));
-        // A sentinel that answered keeps its socket; one that did not is dialled afresh next time.
-        if (sentinelFailureKind(cause) === 'unreachable') this.dropClient(index);
+        // A sentinel that answered keeps its socket; one that did not (or failed its TLS handshake) is
+        // dialled afresh next time.
+        const kind = sentinelFailureKind(cause);
+        if (kind === 'unreachable' || kind === 'tls') this.dropClient(index);
         attempts.push({ sentinel, cause });
         this.emit('sentinelError', cause, sentinel);
       }

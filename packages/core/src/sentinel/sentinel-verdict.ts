@@ -4,6 +4,7 @@ import {
   type NodeAddress,
   type SentinelAttempt,
   type SentinelKitError,
+  TlsError,
   UnknownMasterError,
 } from '../errors.js';
 
@@ -28,8 +29,64 @@ export function isAuthFailure(error: unknown): boolean {
   return authRefusal(error) !== undefined;
 }
 
-/** How one sentinel failed: it refused the credentials, it does not know the master, or it did not answer. */
-export type SentinelFailureKind = 'auth' | 'unknown master' | 'unreachable';
+/**
+ * Node's codes for a certificate it would not accept (OpenSSL's verify results, as `tls` words them);
+ * `ERR_TLS_*` (a host name the certificate does not carry), `ERR_SSL_*` (OpenSSL's handshake errors)
+ * and `EPROTO` (a peer that does not speak TLS, or not this version) are matched by pattern.
+ */
+const TLS_CERT_CODES = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_CRL',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_DECRYPT_CRL_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'CERT_SIGNATURE_FAILURE',
+  'CRL_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'CRL_NOT_YET_VALID',
+  'CRL_HAS_EXPIRED',
+  'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  'ERROR_IN_CERT_NOT_AFTER_FIELD',
+  'ERROR_IN_CRL_LAST_UPDATE_FIELD',
+  'ERROR_IN_CRL_NEXT_UPDATE_FIELD',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_CHAIN_TOO_LONG',
+  'CERT_REVOKED',
+  'INVALID_CA',
+  'PATH_LENGTH_EXCEEDED',
+  'INVALID_PURPOSE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'HOSTNAME_MISMATCH',
+]);
+const TLS_CODE_PATTERN = /^(ERR_TLS_|ERR_SSL_)|^EPROTO$/;
+
+/**
+ * Node's code for a failed TLS handshake (`SELF_SIGNED_CERT_IN_CHAIN`, `ERR_TLS_CERT_ALTNAME_INVALID`,
+ * `ERR_SSL_WRONG_VERSION_NUMBER`, `EPROTO`, …), or undefined when `error` is no TLS failure. Read
+ * from the error's `code`, which survives `scrubCause`; never from its text.
+ */
+export function tlsFailure(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code } = error as { code?: unknown };
+  if (typeof code !== 'string') return undefined;
+  return TLS_CERT_CODES.has(code) || TLS_CODE_PATTERN.test(code) ? code : undefined;
+}
+
+/** True when a TLS handshake with a server (a data node or a sentinel) failed. */
+export function isTlsFailure(error: unknown): boolean {
+  return tlsFailure(error) !== undefined;
+}
+
+/**
+ * How one sentinel failed: its TLS handshake failed, it refused the credentials, it does not know
+ * the master, or it did not answer.
+ */
+export type SentinelFailureKind = 'tls' | 'auth' | 'unknown master' | 'unreachable';
 
 /** One sentinel's failure; `kind` when the caller knows it better than the cause's text tells. */
 export interface ClassifiedAttempt extends SentinelAttempt {
@@ -38,14 +95,16 @@ export interface ClassifiedAttempt extends SentinelAttempt {
 
 /** The kind of one sentinel's failure, from its cause. */
 export function sentinelFailureKind(cause: Error): SentinelFailureKind {
+  if (isTlsFailure(cause)) return 'tls';
   if (isAuthFailure(cause)) return 'auth';
   if (UNKNOWN_MASTER_REPLY.test(cause.message)) return 'unknown master';
   return 'unreachable';
 }
 
 /**
- * The one error for a round in which every sentinel failed. A refused credential wins (it will not
- * fix itself, and the sentinels that did not refuse may only have been slower); then a sentinel
+ * The one error for a round in which every sentinel failed. A failed TLS handshake wins, then a
+ * refused credential (neither will fix itself, and the sentinels that did not fail so may only have
+ * been slower; the handshake comes before the credentials are sent); then a sentinel
  * that answered it does not know the master (the name is wrong for the sentinels that can tell);
  * else no sentinel could be asked, and the summary lists each one's cause.
  */
@@ -57,6 +116,11 @@ export function sentinelVerdict(
   const kinds = failures.map((f) => f.kind ?? sentinelFailureKind(f.cause));
   const first = (kind: SentinelFailureKind) => failures[kinds.indexOf(kind)];
   const { alias } = context;
+  const untrusted = first('tls');
+  if (untrusted !== undefined) {
+    const { sentinel, cause } = untrusted;
+    return new TlsError('sentinel', sentinel, { alias, cause, tlsCode: tlsFailure(cause) });
+  }
   const refused = first('auth');
   if (refused !== undefined) {
     const { sentinel, cause } = refused;
