@@ -69,7 +69,9 @@ async function runScenario(scenario: Scenario, factories: SubjectFactory[]): Pro
     if (scenario === 'SIGSTOP') await topo.resumeMaster();
     const unanswered = await Promise.all(writers.map((w) => w.drain(5_000)));
 
-    return Promise.all(
+    // Awaited here, not returned: `finally` below stops the topology, whose client `reader` is, and
+    // a bare `return` let it do so while these LRANGEs were still in flight.
+    return await Promise.all(
       writers.map(async (w, i) => {
         const stored = (await reader.lrange(w.key, 0, -1)).map(Number);
         const present = new Set(stored);
