@@ -252,3 +252,29 @@ describe('parseLocation: properties', () => {
     );
   });
 });
+
+describe('blanks in a location string', () => {
+  it('ignores blanks around the whole string, as a value read from a secrets file has them', () => {
+    expect(parseLocation('mymaster/127.0.0.1:26379,127.0.0.1:26380/0\n')).toEqual(
+      parseLocation('mymaster/127.0.0.1:26379,127.0.0.1:26380/0'),
+    );
+    expect(parseLocation('  redis://h:6379/2 \t')).toMatchObject({ kind: 'standalone', host: 'h', db: 2 });
+  });
+
+  it('ignores blanks around each sentinel separator, in both forms', () => {
+    const sentinels = [
+      { host: '127.0.0.1', port: 26379 },
+      { host: '127.0.0.1', port: 26380 },
+    ];
+    expect(parseLocation('mymaster/127.0.0.1:26379, 127.0.0.1:26380/0')).toMatchObject({ sentinels });
+    expect(parseLocation('redis+sentinel://127.0.0.1:26379 , 127.0.0.1:26380/mymaster/0')).toMatchObject({
+      sentinels,
+    });
+  });
+
+  it('says a blank string is empty, not a bad master name', () => {
+    for (const blank of ['', '   ', '\n']) {
+      expect(() => parseLocation(blank)).toThrow(/it is empty/);
+    }
+  });
+});

@@ -113,7 +113,9 @@ class Parser {
 
   sentinelList(text: string): HostPort[] {
     if (text === '') this.fail('sentinel list', 'it is empty');
-    return text.split(',').map((entry, i) => {
+    // Blanks around a separator are a matter of layout ("h1:26379, h2:26379"), not of the host.
+    return text.split(',').map((raw, i) => {
+      const entry = raw.trim();
       if (entry === '') this.fail('sentinel list', `entry ${i + 1} is empty`);
       return this.hostPort(entry, DEFAULT_SENTINEL_PORT);
     });
@@ -206,7 +208,9 @@ function parseUrl(input: string, scheme: (typeof SCHEMES)[number], afterScheme: 
  * Parses a location string: the django-redis-sentinel form `mymaster/h1:26379,h2:26379/0`,
  * `redis+sentinel://` / `rediss+sentinel://` URLs, `redis://`, `rediss://` or `unix://`. Missing
  * ports are 26379 (sentinels) and 6379 (servers); a missing db is 0. URL credentials are
- * percent-decoded and belong to the data nodes. Anything else throws {@link InvalidLocationError}.
+ * percent-decoded and belong to the data nodes. Blanks around the whole string and around each `,`
+ * are ignored (a value from a secrets file often ends in a newline); a blank string is an
+ * {@link InvalidLocationError} saying the location is empty, and so is anything else that does not parse.
  */
 export function parseLocation(input: string): Location {
   if (typeof input !== 'string') {
@@ -217,6 +221,18 @@ export function parseLocation(input: string): Location {
       'scheme',
     );
   }
+  // A value read from a secrets file or an env file often ends in a newline.
+  const trimmed = input.trim();
+  if (trimmed === '') {
+    throw new InvalidLocationError(
+      { problem: 'Invalid location: it is empty', fix: `Expected ${EXPECTED.any}` },
+      'scheme',
+    );
+  }
+  return parseTrimmed(trimmed);
+}
+
+function parseTrimmed(input: string): Location {
   const schemeEnd = input.indexOf('://');
   if (schemeEnd < 0) return parseDjango(input);
   const scheme = input.slice(0, schemeEnd).toLowerCase();
