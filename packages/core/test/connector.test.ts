@@ -11,7 +11,6 @@ import {
   startTopology,
   type Topology,
 } from '@sentinel-kit/testkit';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AllSentinelsUnreachableError,
@@ -24,6 +23,7 @@ import {
   NotSentinelLocationError,
   UnknownMasterError,
 } from '../src/index.js';
+import { adminConnections } from './sentinel-connections.js';
 
 const PASSWORD = 'data-secret-1';
 const SENTINEL_PASSWORD = 'sentinel-secret-2';
@@ -228,18 +228,8 @@ console.log('closed');
 });
 
 describe('connectors of one topology in one process', () => {
-  /** Connections on sentinel `index` that a sentinel-kit watch or admin opened (its CLIENT SETNAME). */
-  const watchConnections = async (index: number): Promise<number> => {
-    const sentinel = topo.sentinels[index];
-    if (sentinel === undefined) throw new Error('no sentinel');
-    const probe = new Redis({ host: sentinel.host, port: sentinel.port, password: SENTINEL_PASSWORD });
-    try {
-      const list = String(await probe.call('CLIENT', 'LIST'));
-      return list.split('\n').filter((line) => line.includes('name=sentinel-kit-admin')).length;
-    } finally {
-      probe.disconnect();
-    }
-  };
+  const watchConnections = (index: number): Promise<number> =>
+    adminConnections(topo, index, SENTINEL_PASSWORD);
 
   it('share one sentinel watch whatever their db or alias: at most 2 connections per sentinel', async () => {
     const before = await Promise.all(topo.sentinels.map((_, i) => watchConnections(i)));

@@ -9,8 +9,8 @@ import {
   UnknownMasterError,
 } from '@sentinel-kit/core';
 import { freePorts, pollUntil, startTopology, type Topology } from '@sentinel-kit/testkit';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { adminConnections as countAdminConnections } from './sentinel-connections.js';
 
 const PASSWORD = 'data-secret-1';
 const SENTINEL_PASSWORD = 'sentinel-secret-2';
@@ -34,23 +34,8 @@ afterEach(async () => {
 const deadSentinels = async (count: number): Promise<NodeAddress[]> =>
   (await freePorts(count)).map((port) => ({ host: '127.0.0.1', port }));
 
-/** Connections on a sentinel whose CLIENT SETNAME is the admin's. */
-const adminConnections = async (topo: Topology, index = 0): Promise<number> => {
-  const sentinel = topo.sentinels[index];
-  if (sentinel === undefined) throw new Error('no sentinel');
-  const probe = new Redis({
-    host: sentinel.host,
-    port: sentinel.port,
-    password: SENTINEL_PASSWORD,
-    lazyConnect: true,
-  });
-  try {
-    const list = String(await probe.call('CLIENT', 'LIST'));
-    return list.split('\n').filter((line) => line.includes('name=sentinel-kit-admin')).length;
-  } finally {
-    probe.disconnect();
-  }
-};
+const adminConnections = (topo: Topology, index = 0): Promise<number> =>
+  countAdminConnections(topo, index, SENTINEL_PASSWORD);
 
 describe('SentinelAdmin on a healthy topology', () => {
   let topo: Topology;
