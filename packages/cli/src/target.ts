@@ -20,7 +20,7 @@ export function openTarget(args: CliArgs): Target {
   if (location.kind !== 'sentinel') {
     throw new UsageError(
       `"${args.command}" needs a sentinel location (mymaster/host:26379,…/0 or redis+sentinel://…); ` +
-        'this one names a single server',
+        `this one names ${location.kind === 'cluster' ? 'a Redis Cluster, which the CLI does not support yet' : 'a single server'}`,
     );
   }
   const admin = new SentinelAdmin({

@@ -77,6 +77,7 @@ export {
   TlsError,
   UnknownCacheAliasError,
   UnknownMasterError,
+  UnsupportedLocationError,
   ValueNotIntegerError,
 } from './errors.js';
 export {
@@ -86,6 +87,7 @@ export {
   formatLocation,
   type HostPort,
   type Location,
+  type LocationKind,
   type LocationPart,
   maskLocation,
   parseLocation,

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   type Cache,
+  Connector,
   connectorKey,
   createCache,
   createCaches,
@@ -9,6 +10,7 @@ import {
   isSentinelKitError,
   KeyNotFoundError,
   parseLocation,
+  UnsupportedLocationError,
 } from '../src/index.js';
 
 // Nothing listens here: every call below must fail on its arguments before any socket is opened.
@@ -187,5 +189,21 @@ describe('locations', () => {
     const error = new KeyNotFoundError(key, `bi:1:${key}`, { alias: 'bi' });
     expect(error.message.length).toBeLessThan(800);
     expect(error.message).not.toContain('\n');
+  });
+});
+
+describe('a Redis Cluster location where one master is expected', () => {
+  it('the one-master Connector refuses it with a typed error naming the alias, before opening a socket', () => {
+    let error: unknown;
+    try {
+      new Connector({ location: 'redis+cluster://127.0.0.1:1,127.0.0.1:2', alias: 'big' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(UnsupportedLocationError);
+    expect(error).toMatchObject({ code: 'ERR_UNSUPPORTED_LOCATION', kind: 'cluster', alias: 'big' });
+    expect((error as Error).message).toMatch(
+      /^The connector does not support a location that names a Redis Cluster/,
+    );
   });
 });

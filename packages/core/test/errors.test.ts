@@ -27,6 +27,7 @@ function everyError(m: ErrorsModule, alias?: string): errors.SentinelKitError[] 
   return [
     new m.InvalidLocationError({ problem: 'Invalid location "x": port', fix: 'Expected h:p' }, 'port'),
     new m.NotSentinelLocationError(context),
+    new m.UnsupportedLocationError('the CLI', 'cluster', context),
     new m.NoSentinelsError(context),
     new m.ClosedError('SentinelAdmin', context),
     new m.AllSentinelsUnreachableError('mymaster', [{ sentinel: node, cause }], { alias, timeoutMs: 500 }),

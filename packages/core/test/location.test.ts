@@ -79,6 +79,37 @@ describe('parseLocation: valid forms', () => {
     ],
     ['unix:///run/redis.sock?db=3', { kind: 'standalone', path: '/run/redis.sock', db: 3, tls: false }],
     [
+      'redis+cluster://app:p%40ss@h1:7000,h2:7001',
+      {
+        kind: 'cluster',
+        nodes: [
+          { host: 'h1', port: 7000 },
+          { host: 'h2', port: 7001 },
+        ],
+        db: 0,
+        tls: false,
+        username: 'app',
+        password: 'p@ss',
+      },
+    ],
+    [
+      'rediss+cluster://:pw@[::1]:7000, 10.0.0.2/0',
+      {
+        kind: 'cluster',
+        nodes: [
+          { host: '::1', port: 7000 },
+          { host: '10.0.0.2', port: 6379 },
+        ],
+        db: 0,
+        tls: true,
+        password: 'pw',
+      },
+    ],
+    [
+      'REDIS+CLUSTER://node-a:7000/',
+      { kind: 'cluster', nodes: [{ host: 'node-a', port: 7000 }], db: 0, tls: false },
+    ],
+    [
       'unix://u:p@/run/redis.sock',
       { kind: 'standalone', path: '/run/redis.sock', db: 0, tls: false, username: 'u', password: 'p' },
     ],
@@ -122,7 +153,14 @@ describe('parseLocation: invalid input', () => {
     ['http://h:6379/0', 'scheme', /"http" is not one of/],
     ['redis+sentinel://h1:26379', 'master name', /missing/],
     ['redis+sentinel://h1:26379/m/0/x', 'trailing text', /follows the db/],
-    ['redis://h1,h2/0', 'host', /use redis\+sentinel/],
+    ['redis://h1,h2/0', 'host', /use redis\+sentinel.*redis\+cluster/],
+    ['redis+cluster://h1:7000,h2:7001/3', 'db', /db 3: a Redis Cluster has db 0 alone/],
+    ['redis+cluster://h1:7000/0/x', 'trailing text', /follows the db/],
+    ['redis+cluster://', 'node list', /empty/],
+    ['rediss+cluster://h1:7000,,h2/0', 'node list', /entry 2 is empty/],
+    ['redis+cluster://h1:99999', 'port', /outside 1–65535/],
+    ['redis+cluster://h1:7000?x=1', 'trailing text', /options/],
+    ['redis+cluster://h1:7000/x', 'db', /not a whole number/],
     ['redis://h:6379/0?timeout=5', 'trailing text', /options/],
     ['redis://:%zz@h/0', 'credentials', /malformed %-escape/],
     ['unix://relative.sock', 'host', /absolute/],
@@ -154,6 +192,12 @@ describe('parseLocation: invalid input', () => {
 
   it('masks a password holding "@" and "/" whole', () => {
     expect(() => parseLocation('redis://:pa/ss@w@rd@h:x/0')).toThrow(/"redis:\/\/:\*\*\*@h:x\/0"/);
+  });
+
+  it('names the db of a cluster location that is not 0, in the message and as the part', () => {
+    expect(() => parseLocation('redis+cluster://:s3cret@h1:7000/15')).toThrow(
+      'Invalid location "redis+cluster://:***@h1:7000/15": db: db 15: a Redis Cluster has db 0 alone',
+    );
   });
 
   it('rejects a value that is not a string with a typed error', () => {
@@ -196,14 +240,18 @@ describe('parseLocation: properties', () => {
         tls: false as const,
         ...creds,
       })),
+    fc
+      .tuple(fc.array(hostPort, { minLength: 1, maxLength: 6 }), fc.boolean(), credentials)
+      .map(([nodes, tls, creds]) => ({ kind: 'cluster' as const, nodes, db: 0 as const, tls, ...creds })),
   );
 
-  const normalize = (l: Location): Location =>
-    l.kind === 'sentinel'
-      ? { ...l, sentinels: l.sentinels.map((s) => ({ ...s, host: s.host.toLowerCase() })) }
-      : 'host' in l
-        ? { ...l, host: l.host.toLowerCase() }
-        : l;
+  const lower = (hosts: { host: string; port: number }[]) =>
+    hosts.map((h) => ({ ...h, host: h.host.toLowerCase() }));
+  const normalize = (l: Location): Location => {
+    if (l.kind === 'sentinel') return { ...l, sentinels: lower(l.sentinels) };
+    if (l.kind === 'cluster') return { ...l, nodes: lower(l.nodes) };
+    return 'host' in l ? { ...l, host: l.host.toLowerCase() } : l;
+  };
 
   it('formatLocation → parseLocation round-trips every valid location', () => {
     fc.assert(
@@ -219,7 +267,9 @@ describe('parseLocation: properties', () => {
     const noise = fc.oneof(
       fc.string({ maxLength: 60 }),
       fc.string({ maxLength: 60, unit: 'grapheme' }),
-      fc.stringMatching(/^(redis|rediss|unix|redis\+sentinel)?:?\/{0,3}[a-z0-9:@/,.[\]%?=-]{0,40}$/),
+      fc.stringMatching(
+        /^(redis|rediss|unix|redis\+sentinel|redis\+cluster|rediss\+cluster)?:?\/{0,3}[a-z0-9:@/,.[\]%?= -]{0,40}$/,
+      ),
     );
     fc.assert(
       fc.property(noise, (input) => {
@@ -230,6 +280,25 @@ describe('parseLocation: properties', () => {
         }
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('a cluster location with any db but 0 fails naming that db, whatever else it holds', () => {
+    const cluster = location.filter((l) => l.kind === 'cluster');
+    fc.assert(
+      fc.property(cluster, fc.integer({ min: 1, max: 2_147_483_647 }), (l, d) => {
+        const input = formatLocation(l, { maskPassword: false }).replace(/\/0$/, `/${d}`);
+        let error: unknown;
+        try {
+          parseLocation(input);
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error).toBeInstanceOf(InvalidLocationError);
+        expect((error as InvalidLocationError).part).toBe('db');
+        expect((error as Error).message).toContain(`db ${d}:`);
+      }),
+      { numRuns: 300 },
     );
   });
 
@@ -269,6 +338,9 @@ describe('blanks in a location string', () => {
     expect(parseLocation('mymaster/127.0.0.1:26379, 127.0.0.1:26380/0')).toMatchObject({ sentinels });
     expect(parseLocation('redis+sentinel://127.0.0.1:26379 , 127.0.0.1:26380/mymaster/0')).toMatchObject({
       sentinels,
+    });
+    expect(parseLocation('redis+cluster://127.0.0.1:26379 ,127.0.0.1:26380 ')).toMatchObject({
+      nodes: sentinels,
     });
   });
 

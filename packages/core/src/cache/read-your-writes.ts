@@ -108,12 +108,12 @@ export class ReadYourWrites {
 }
 
 /**
- * A sentinel location has replicas to read from; a one-server location reads where it writes. A
+ * A sentinel or cluster location has replicas to read from; a one-server location reads where it writes. A
  * location that does not parse (a cache on a hand-made connection) is taken to have replicas.
  */
 function hasReplicas(location: string): boolean {
   try {
-    return parseLocation(location).kind === 'sentinel';
+    return parseLocation(location).kind !== 'standalone';
   } catch {
     return true;
   }

@@ -1,7 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { RedisOptions } from 'ioredis';
 import type { NodeAddress } from '../errors.js';
-import type { Location } from '../location/location.js';
+import type { Location, OneMasterLocation } from '../location/location.js';
 import type { ConnectorOptions, ConnectorSettings } from './connector-options.js';
 import type { ReconnectDelay } from './ioredis/client-internals.js';
 
@@ -9,7 +9,7 @@ export type ClientRole = 'master' | 'replica';
 
 export interface ClientOptionsInput {
   role: ClientRole;
-  location: Location;
+  location: OneMasterLocation;
   options: ConnectorOptions;
   settings: ConnectorSettings;
   delay: ReconnectDelay;

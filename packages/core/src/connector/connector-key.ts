@@ -10,6 +10,9 @@ const where = (location: Location): unknown => {
     const sentinels = location.sentinels.map((s) => `${s.host}:${s.port}`).sort();
     return ['sentinel', location.masterName, sentinels, location.tls];
   }
+  if (location.kind === 'cluster') {
+    return ['cluster', location.nodes.map((n) => `${n.host}:${n.port}`).sort(), location.tls];
+  }
   return 'path' in location
     ? ['unix', location.path]
     : ['server', location.host, location.port, location.tls];

@@ -5,8 +5,9 @@ import {
   type NodeAddress,
   NotSentinelLocationError,
   type SentinelKitError,
+  UnsupportedLocationError,
 } from '../errors.js';
-import { type Location, toLocation } from '../location/location.js';
+import { type Location, type OneMasterLocation, toLocation } from '../location/location.js';
 import { SentinelAdmin, type SentinelAdminOptions } from '../sentinel/sentinel-admin.js';
 import { type ClientRole, sentinelTlsOptions } from './client-options.js';
 import { connectorKey } from './connector-key.js';
@@ -56,7 +57,7 @@ const same = (a: NodeAddress | undefined, b: NodeAddress | undefined): boolean =
  * periodic check (`MasterWatch`). docs/architecture.md follows one write through a failover.
  */
 export class Connector extends EventEmitter<ConnectorEvents> {
-  readonly location: Location;
+  readonly location: OneMasterLocation;
   readonly alias: string | undefined;
   readonly readFrom: ReadFrom;
   /** Equal for connectors that may share sockets; see `connectorKey`. */
@@ -80,7 +81,7 @@ export class Connector extends EventEmitter<ConnectorEvents> {
   constructor(options: ConnectorOptions) {
     super();
     this.options = options;
-    this.location = toLocation(options.location);
+    this.location = oneMaster(toLocation(options.location), options.alias);
     this.alias = options.alias;
     this.logger = options.logger;
     this.key = connectorKey(options);
@@ -124,7 +125,9 @@ export class Connector extends EventEmitter<ConnectorEvents> {
    * connector (after `close()`, one whose calls fail with `ClosedError`).
    */
   sentinels(): SentinelAdmin {
-    if (this.location.kind !== 'sentinel') throw new NotSentinelLocationError({ alias: this.alias });
+    if (this.location.kind !== 'sentinel') {
+      throw new NotSentinelLocationError({ alias: this.alias, kind: this.location.kind });
+    }
     if (this.admin === undefined) {
       this.admin = new SentinelAdmin(this.adminOptions(this.location));
       if (this.closed) void this.admin.close();
@@ -274,6 +277,12 @@ export class Connector extends EventEmitter<ConnectorEvents> {
     const prefix = this.alias === undefined ? 'sentinel-kit' : `sentinel-kit[${this.alias}]`;
     this.logger?.[level]?.(`${prefix}: ${message}`);
   }
+}
+
+/** The connector follows one master; a cluster's many masters are not its to follow. */
+function oneMaster(location: Location, alias: string | undefined): OneMasterLocation {
+  if (location.kind === 'cluster') throw new UnsupportedLocationError('the connector', 'cluster', { alias });
+  return location;
 }
 
 /** One `Connector` for one location; see docs/architecture.md. */

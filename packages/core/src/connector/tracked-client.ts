@@ -7,7 +7,7 @@ import {
   type SentinelKitError,
   TlsError,
 } from '../errors.js';
-import type { Location } from '../location/location.js';
+import type { OneMasterLocation } from '../location/location.js';
 import { isTlsFailure } from '../sentinel/sentinel-verdict.js';
 import { type ClientRole, clientOptions } from './client-options.js';
 import type { ConnectorOptions, ConnectorSettings } from './connector-options.js';
@@ -50,7 +50,7 @@ export interface TrackedClientHooks {
 
 export interface TrackedClientInput {
   role: ClientRole;
-  location: Location;
+  location: OneMasterLocation;
   options: ConnectorOptions;
   settings: ConnectorSettings;
   hooks: TrackedClientHooks;
@@ -79,7 +79,7 @@ export class TrackedClient {
   lastError: Error | undefined;
 
   private readonly delay: ReconnectDelay;
-  private readonly location: Location;
+  private readonly location: OneMasterLocation;
   private readonly settings: ConnectorSettings;
   private readonly alias: string | undefined;
   private readonly hooks: TrackedClientHooks;

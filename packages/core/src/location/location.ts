@@ -12,11 +12,22 @@ interface Credentials {
   password?: string;
 }
 
-/** Where a cache lives: a sentinel-monitored master, one TCP server, or one unix socket. */
+/**
+ * Where a cache lives: a sentinel-monitored master, one TCP server, one unix socket, or a Redis
+ * Cluster reached through its seed `nodes` (any of them; the rest is discovered). A cluster has db 0
+ * alone.
+ */
 export type Location =
   | ({ kind: 'sentinel'; masterName: string; sentinels: HostPort[]; db: number; tls: boolean } & Credentials)
   | ({ kind: 'standalone'; host: string; port: number; db: number; tls: boolean } & Credentials)
-  | ({ kind: 'standalone'; path: string; db: number; tls: false } & Credentials);
+  | ({ kind: 'standalone'; path: string; db: number; tls: false } & Credentials)
+  | ({ kind: 'cluster'; nodes: HostPort[]; db: 0; tls: boolean } & Credentials);
+
+/** A location with one master: sentinels' or one server's (every kind but `cluster`). */
+export type OneMasterLocation = Exclude<Location, { kind: 'cluster' }>;
+
+/** The kinds of {@link Location}. */
+export type LocationKind = Location['kind'];
 
 /** The part of a location string an {@link InvalidLocationError} blames. */
 export type LocationPart =
@@ -24,6 +35,7 @@ export type LocationPart =
   | 'credentials'
   | 'master name'
   | 'sentinel list'
+  | 'node list'
   | 'host'
   | 'port'
   | 'db'
@@ -37,11 +49,20 @@ const EXPECTED = {
   sentinel: (scheme: string) =>
     `${scheme}://[user:password@]<host>:<port>[,<host>:<port>…]/<master name>/<db>`,
   redis: (scheme: string) => `${scheme}://[user:password@]<host>:<port>/<db>`,
+  cluster: (scheme: string) => `${scheme}://[user:password@]<host>:<port>[,<host>:<port>…][/0]`,
   unix: 'unix://[user:password@]/path/to/redis.sock?db=<db>',
-  any: 'mymaster/host:26379,host:26379/0, redis+sentinel://…, rediss+sentinel://…, redis://…, rediss://… or unix://…',
+  any: 'mymaster/host:26379,host:26379/0, redis+sentinel://…, rediss+sentinel://…, redis+cluster://…, rediss+cluster://…, redis://…, rediss://… or unix://…',
 };
 
-const SCHEMES = ['redis', 'rediss', 'redis+sentinel', 'rediss+sentinel', 'unix'] as const;
+const SCHEMES = [
+  'redis',
+  'rediss',
+  'redis+sentinel',
+  'rediss+sentinel',
+  'redis+cluster',
+  'rediss+cluster',
+  'unix',
+] as const;
 
 /**
  * Replaces the password of any `user:password@` in `input` with `***`. Everything up to the last
@@ -111,14 +132,25 @@ class Parser {
     return { host: this.host(text.slice(0, colon)), port: this.int(text.slice(colon + 1), 'port', 1, 65535) };
   }
 
-  sentinelList(text: string): HostPort[] {
-    if (text === '') this.fail('sentinel list', 'it is empty');
+  hostList(text: string, part: 'sentinel list' | 'node list', defaultPort: number): HostPort[] {
+    if (text === '') this.fail(part, 'it is empty');
     // Blanks around a separator are a matter of layout ("h1:26379, h2:26379"), not of the host.
     return text.split(',').map((raw, i) => {
       const entry = raw.trim();
-      if (entry === '') this.fail('sentinel list', `entry ${i + 1} is empty`);
-      return this.hostPort(entry, DEFAULT_SENTINEL_PORT);
+      if (entry === '') this.fail(part, `entry ${i + 1} is empty`);
+      return this.hostPort(entry, defaultPort);
     });
+  }
+
+  sentinelList(text: string): HostPort[] {
+    return this.hostList(text, 'sentinel list', DEFAULT_SENTINEL_PORT);
+  }
+
+  /** A cluster's db: 0 alone, since Redis Cluster has no other (`SELECT` fails on it). */
+  clusterDb(text: string | undefined): 0 {
+    const db = this.db(text);
+    if (db !== 0) this.fail('db', `db ${db}: a Redis Cluster has db 0 alone; drop "/${db}" or write "/0"`);
+    return 0;
   }
 
   masterName(text: string | undefined): string {
@@ -164,14 +196,20 @@ function splitAuthority(afterScheme: string): { userinfo: string | undefined; re
     : { userinfo: afterScheme.slice(0, at), rest: afterScheme.slice(at + 1) };
 }
 
-function parseUrl(input: string, scheme: (typeof SCHEMES)[number], afterScheme: string): Location {
+type Scheme = (typeof SCHEMES)[number];
+
+function expectedFor(scheme: Scheme): string {
+  if (scheme === 'unix') return EXPECTED.unix;
+  if (scheme.endsWith('+sentinel')) return EXPECTED.sentinel(scheme);
+  return scheme.endsWith('+cluster') ? EXPECTED.cluster(scheme) : EXPECTED.redis(scheme);
+}
+
+function parseUrl(input: string, scheme: Scheme, afterScheme: string): Location {
   const sentinel = scheme.endsWith('+sentinel');
-  const expected =
-    scheme === 'unix' ? EXPECTED.unix : sentinel ? EXPECTED.sentinel(scheme) : EXPECTED.redis(scheme);
-  const p: Parser = new Parser(input, expected);
+  const p: Parser = new Parser(input, expectedFor(scheme));
   const { userinfo, rest } = splitAuthority(afterScheme);
   const credentials = p.credentials(userinfo);
-  const tls = scheme === 'rediss' || scheme === 'rediss+sentinel';
+  const tls = scheme.startsWith('rediss');
 
   if (scheme === 'unix') {
     const query = rest.indexOf('?');
@@ -198,16 +236,24 @@ function parseUrl(input: string, scheme: (typeof SCHEMES)[number], afterScheme: 
   }
   const [db, ...extra] = path;
   if (extra.length > 0) p.fail('trailing text', `${quoteInput(`/${extra.join('/')}`)} follows the db`);
+  if (scheme.endsWith('+cluster')) {
+    const nodes = p.hostList(hosts, 'node list', DEFAULT_REDIS_PORT);
+    return { kind: 'cluster', nodes, db: p.clusterDb(db), tls, ...credentials };
+  }
   if (hosts.includes(','))
-    p.fail('host', `${scheme}:// takes one host; use redis+sentinel:// for a sentinel list`);
+    p.fail(
+      'host',
+      `${scheme}:// takes one host; use redis+sentinel:// for a sentinel list, redis+cluster:// for cluster nodes`,
+    );
   const { host, port } = p.hostPort(hosts, DEFAULT_REDIS_PORT);
   return { kind: 'standalone', host, port, db: p.db(db), tls, ...credentials };
 }
 
 /**
  * Parses a location string: the django-redis-sentinel form `mymaster/h1:26379,h2:26379/0`,
- * `redis+sentinel://` / `rediss+sentinel://` URLs, `redis://`, `rediss://` or `unix://`. Missing
- * ports are 26379 (sentinels) and 6379 (servers); a missing db is 0. URL credentials are
+ * `redis+sentinel://` / `rediss+sentinel://` URLs, `redis+cluster://` / `rediss+cluster://` (seed
+ * nodes of a Redis Cluster, db 0 alone), `redis://`, `rediss://` or `unix://`. Missing ports are
+ * 26379 (sentinels) and 6379 (servers and cluster nodes); a missing db is 0. URL credentials are
  * percent-decoded and belong to the data nodes. Blanks around the whole string and around each `,`
  * are ignored (a value from a secrets file often ends in a newline); a blank string is an
  * {@link InvalidLocationError} saying the location is empty, and so is anything else that does not parse.
@@ -242,7 +288,7 @@ function parseTrimmed(input: string): Location {
       `${quoteInput(scheme)} is not one of ${SCHEMES.join(', ')}`,
     );
   }
-  return parseUrl(input, scheme as (typeof SCHEMES)[number], input.slice(schemeEnd + 3));
+  return parseUrl(input, scheme as Scheme, input.slice(schemeEnd + 3));
 }
 
 /**
@@ -253,7 +299,7 @@ export function toLocation(input: string | Location): Location {
   if (
     typeof input === 'object' &&
     input !== null &&
-    (input.kind === 'sentinel' || input.kind === 'standalone')
+    (input.kind === 'sentinel' || input.kind === 'standalone' || input.kind === 'cluster')
   ) {
     return input;
   }
@@ -269,7 +315,7 @@ export interface FormatLocationOptions {
 }
 
 /**
- * The URL form of a location (`redis+sentinel://…`, `redis://…`, `unix://…`). With
+ * The URL form of a location (`redis+sentinel://…`, `redis+cluster://…`, `redis://…`, `unix://…`). With
  * `maskPassword: false`, {@link parseLocation} of the result gives back the same fields.
  */
 export function formatLocation(location: Location, options: FormatLocationOptions = {}): string {
@@ -283,10 +329,12 @@ export function formatLocation(location: Location, options: FormatLocationOption
     userinfo += '@';
   }
   const s = location.tls ? 's' : '';
+  const list = (hosts: HostPort[]) => hosts.map((h) => `${formatHost(h.host)}:${h.port}`).join(',');
   if (location.kind === 'sentinel') {
-    const hosts = location.sentinels.map((h) => `${formatHost(h.host)}:${h.port}`).join(',');
+    const hosts = list(location.sentinels);
     return `redis${s}+sentinel://${userinfo}${hosts}/${encodeURIComponent(location.masterName)}/${location.db}`;
   }
+  if (location.kind === 'cluster') return `redis${s}+cluster://${userinfo}${list(location.nodes)}/0`;
   if ('path' in location) return `unix://${userinfo}${location.path}?db=${location.db}`;
   return `redis${s}://${userinfo}${formatHost(location.host)}:${location.port}/${location.db}`;
 }
