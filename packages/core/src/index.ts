@@ -70,6 +70,7 @@ export {
   NoSentinelsError,
   NotSentinelLocationError,
   OutcomeUnknownError,
+  type OutcomeUnknownReason,
   ReadOnlyNodeError,
   type SentinelAttempt,
   SentinelKitError,

@@ -10,6 +10,7 @@ import { GetOrSet, type GetOrSetCallOptions, type Producer } from './get-or-set.
 import { defaultKeyFunction, defaultReverseKeyFunction } from './key-function.js';
 import { KeySpace } from './key-space.js';
 import { Lock, type LockOptions } from './lock.js';
+import { OnceScript } from './once-script.js';
 import { ReadYourWrites } from './read-your-writes.js';
 import { resolveSerializer } from './serializers/index.js';
 import { DEFAULT_TIMEOUT, timeoutMs } from './timeout.js';
@@ -127,7 +128,13 @@ export class Cache {
       master,
     });
     this.writes = new WriteBatcher(() => this.connection.master());
-    this.counters = new Counters({ alias: this.alias, codec: this.codec, runner: this.runner, master });
+    this.counters = new Counters({
+      alias: this.alias,
+      codec: this.codec,
+      runner: this.runner,
+      once: new OnceScript(options.queueTimeout ?? CONNECTOR_OPTIONS.queueTimeout.default),
+      master,
+    });
     this.getOrSetFlights = new GetOrSet({
       alias: this.alias,
       get: (key, opts) => this.get(key, undefined, opts),

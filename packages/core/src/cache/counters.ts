@@ -2,24 +2,43 @@ import type { Redis } from 'ioredis';
 import { isReplyError } from '../connector/ioredis/driver-messages.js';
 import { InvalidCacheArgumentError, KeyNotFoundError, ValueNotIntegerError } from '../errors.js';
 import type { CommandRunner } from './command-runner.js';
+import type { OnceScript } from './once-script.js';
 import type { ValueCodec } from './value-codec.js';
 
 // Increment only an existing key, atomically: INCRBY alone would create a missing key at 0,
-// and an EXISTS before it could race an expiry (django-redis's script).
-const INCR_EXISTING = `if redis.call('exists', KEYS[1]) == 1 then return redis.call('incrby', KEYS[1], ARGV[1]) end
+// and an EXISTS before it could race an expiry (django-redis's script). KEYS[2] is the call's
+// record (see OnceScript): a resend of an increment that applied returns its first result.
+const INCR_EXISTING = `local done = redis.call('get', KEYS[2])
+if done then return done end
+if redis.call('exists', KEYS[1]) == 1 then
+  local value = redis.call('incrby', KEYS[1], ARGV[1])
+  redis.call('set', KEYS[2], value, 'px', ARGV[2])
+  return value
+end
 return false`;
+
+// RENAME with a record (KEYS[3]), so a resend of a move that applied does not find the key gone.
+const MOVE = `if redis.call('get', KEYS[3]) then return 1 end
+if redis.call('exists', KEYS[1]) == 0 then return 0 end
+redis.call('rename', KEYS[1], KEYS[2])
+redis.call('set', KEYS[3], '1', 'px', ARGV[1])
+return 1`;
 
 /** What the counters need of their cache. */
 export interface CountersSettings {
   alias: string | undefined;
   codec: ValueCodec;
   runner: CommandRunner;
+  /** Runs the scripts so that a resend after a dropped connection does not apply them twice. */
+  once: OnceScript;
   master(): Redis;
 }
 
 /**
  * `incr`/`decr` and the version moves (`incrVersion`), which always run on the master and have no
- * neutral result: even with `ignoreExceptions` they throw.
+ * neutral result: even with `ignoreExceptions` they throw. Each applies at most once: a call whose
+ * connection died before its reply is resent only in a way its script recognises (`OnceScript`),
+ * or fails with `OutcomeUnknownError`.
  */
 export class Counters {
   constructor(private readonly settings: CountersSettings) {}
@@ -31,7 +50,8 @@ export class Counters {
   async incr(key: string, redisKey: string, delta: number): Promise<number> {
     this.assertDelta(delta, 'incr/decr delta');
     try {
-      const reply = await this.settings.master().eval(INCR_EXISTING, 1, redisKey, delta);
+      const { once } = this.settings;
+      const reply = await once.run(this.settings.master(), INCR_EXISTING, [redisKey], [delta]);
       if (reply === null) throw new KeyNotFoundError(key, redisKey, this.context());
       return Number(reply);
     } catch (error) {
@@ -49,15 +69,14 @@ export class Counters {
   async move(key: string, from: string, to: string, delta: number): Promise<void> {
     this.assertDelta(delta, 'version delta');
     const master = this.settings.master();
+    let moved: unknown;
     try {
-      if (from !== to) await master.rename(from, to);
-      else if ((await master.exists(from)) === 0) throw new KeyNotFoundError(key, from, this.context());
+      moved =
+        from === to ? await master.exists(from) : await this.settings.once.run(master, MOVE, [from, to], []);
     } catch (error) {
-      if (error instanceof Error && /no such key/i.test(error.message)) {
-        throw new KeyNotFoundError(key, from, this.context());
-      }
       throw this.settings.runner.typed(error, 'RENAME');
     }
+    if (moved === 0) throw new KeyNotFoundError(key, from, this.context());
   }
 
   /** A stored float (or an integer past 64 bits) cannot INCRBY; add in the process, keep the TTL. */

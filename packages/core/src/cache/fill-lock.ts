@@ -3,9 +3,16 @@ import type { Redis } from 'ioredis';
 
 // The value if there is one, else the lock if it is free: one round trip for a waiter's check, and
 // no gap in which a holder could store and release between a waiter's read and its attempt.
+// A lock that already holds this token is ours: ioredis resends a command whose connection died
+// before its reply, and the first attempt may have applied.
 const READ_OR_ACQUIRE = `local value = redis.call('get', KEYS[1])
 if value then return value end
+if redis.call('get', KEYS[2]) == ARGV[1] then return 1 end
 if redis.call('set', KEYS[2], ARGV[1], 'px', ARGV[2], 'nx') then return 1 end
+return 0`;
+
+const ACQUIRE = `if redis.call('get', KEYS[1]) == ARGV[1] then return 1 end
+if redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[2], 'nx') then return 1 end
 return 0`;
 
 // Frees the lock only for its holder (a lock that lapsed and was taken by another stays theirs),
@@ -55,7 +62,7 @@ export class FillLock {
 
   /** Takes the lock if it is free, without reading the key (a refresh already has the value). */
   async acquire(): Promise<boolean> {
-    return (await this.master().set(this.lockKey, this.token, 'PX', this.timeoutMs, 'NX')) === 'OK';
+    return (await this.master().eval(ACQUIRE, 1, this.lockKey, this.token, this.timeoutMs)) === 1;
   }
 
   /** Frees the lock if this holder still has it and wakes the waiters. */

@@ -11,6 +11,15 @@ if not token or token ~= ARGV[1] then return 0 end
 redis.call('del', KEYS[1])
 return 1`;
 
+// SET NX that also succeeds when the lock already holds this token: ioredis resends a command whose
+// connection died before its reply, and a plain SET NX that applied the first time would then say
+// "held" while the lock is ours (and, without a timeout, held for ever).
+const ACQUIRE = `if redis.call('get', KEYS[1]) == ARGV[1] then return 1 end
+if ARGV[2] == '' then
+  if redis.call('set', KEYS[1], ARGV[1], 'nx') then return 1 end
+elseif redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[2], 'nx') then return 1 end
+return 0`;
+
 const EXTEND = `local token = redis.call('get', KEYS[1])
 if not token or token ~= ARGV[1] then return 0 end
 local expiration = redis.call('pttl', KEYS[1])
@@ -83,12 +92,10 @@ export class Lock {
         : seconds('blockingTimeout', options.blockingTimeout, this.alias);
     const deadline = limit === null ? Number.POSITIVE_INFINITY : Date.now() + limit * 1000;
     const token = randomUUID();
+    const ttl = this.timeout === null ? '' : Math.ceil(this.timeout * 1000);
     for (;;) {
-      const ttl = this.timeout === null ? [] : ['PX', Math.ceil(this.timeout * 1000)];
-      const reply = await this.call('SET', (client) =>
-        client.call('SET', [this.redisKey, token, ...ttl, 'NX']),
-      );
-      if (reply === 'OK') {
+      const reply = await this.call('SET', (client) => client.eval(ACQUIRE, 1, this.redisKey, token, ttl));
+      if (reply === 1) {
         this.token = token;
         return true;
       }

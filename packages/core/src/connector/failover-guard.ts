@@ -41,6 +41,8 @@ export class FailoverGuard {
     private readonly holdTimeoutMs: number,
     private readonly translate: (error: Error) => Error,
     private readonly onHoldTimeout: () => void,
+    /** The error a command must fail with instead of going out now, if any (a resend out of its window). */
+    private readonly refuse: (command: Command) => Error | undefined = () => undefined,
   ) {
     this.send = interceptSendCommand(client, (command, stream) => this.sendCommand(command, stream));
   }
@@ -64,7 +66,11 @@ export class FailoverGuard {
     this.timer = undefined;
     const held = this.held;
     this.held = [];
-    for (const { command, stream } of held) this.send(command, stream);
+    for (const { command, stream } of held) {
+      const refused = this.refuse(command);
+      if (refused === undefined) this.send(command, stream);
+      else command.reject(refused);
+    }
   }
 
   /** Fails every held command, and every command sent from now on, with `error`. */
@@ -81,6 +87,11 @@ export class FailoverGuard {
     this.translateRejections(command);
     if (this.closedWith !== undefined) {
       command.reject(this.closedWith);
+      return command.promise;
+    }
+    const refused = this.refuse(command);
+    if (refused !== undefined) {
+      command.reject(refused);
       return command.promise;
     }
     if (this.timer !== undefined && !inHandshake(this.client)) {

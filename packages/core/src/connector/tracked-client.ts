@@ -28,6 +28,7 @@ import {
 } from './ioredis/client-internals.js';
 import { IOREDIS_TEXT, isAllSentinelsUnreachable } from './ioredis/driver-messages.js';
 import { nodeTrouble, parseSentinelFailure, translateNodeError } from './node-errors.js';
+import { mayResend } from './resend-window.js';
 
 /** One sentinel's failure to name a node, as ioredis reported it to this client. */
 export type SentinelFailure = NonNullable<ReturnType<typeof parseSentinelFailure>>;
@@ -89,6 +90,8 @@ export class TrackedClient {
   private readonly sentinelCauses = new Map<string, Error>();
   /** When the socket that each stranded command was written to died. */
   private diedAt = new WeakMap<Command, number>();
+  /** Every command that was ever stranded, so a resend still held after a failover is known as one. */
+  private readonly wasStranded = new WeakSet<Command>();
   private readonly walk: SentinelWalk | undefined;
   private queueTimer: NodeJS.Timeout | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
@@ -121,6 +124,7 @@ export class TrackedClient {
       input.settings.failoverHoldTimeout,
       (error) => this.translate(error),
       () => this.hooks.holdTimedOut(),
+      (command) => this.refuseResend(command),
     );
     if (sentinel && this.role === 'master') onRoleMismatch(this.client, () => this.hooks.wrongRole(this));
     if (sentinel) this.walk = this.watchWalk(input.settings.sentinelTimeout);
@@ -221,6 +225,7 @@ export class TrackedClient {
       const now = Date.now();
       for (const command of strandedCommands(client)) {
         if (!this.diedAt.has(command)) this.diedAt.set(command, now);
+        this.wasStranded.add(command);
       }
       this.armQueueTimer();
     });
@@ -246,6 +251,19 @@ export class TrackedClient {
       this.failures.set(where, failure);
     });
     client.on('error', (error: Error) => this.onError(error));
+  }
+
+  /** A stranded command whose resend window (see `resendOnlyWithin`) closed fails instead of going out again. */
+  private refuseResend(command: Command): Error | undefined {
+    if (!this.wasStranded.has(command)) return undefined;
+    const now = Date.now();
+    if (mayResend(command, now)) return undefined;
+    const waitedMs = now - (firstSentAt(command) ?? now);
+    return new OutcomeUnknownError(this.role, command.name, waitedMs, {
+      alias: this.alias,
+      cause: this.lastError,
+      reason: 'resend too late',
+    });
   }
 
   private onError(error: Error): void {

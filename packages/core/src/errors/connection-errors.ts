@@ -99,12 +99,38 @@ export class MasterDemotedError extends SentinelKitError<'ERR_MASTER_DEMOTED'> {
   }
 }
 
+/** Why a command's outcome is unknown; see `OutcomeUnknownError`. */
+export type OutcomeUnknownReason = 'no connection' | 'silent node' | 'resend too late';
+
+const OUTCOME_UNKNOWN: Record<
+  OutcomeUnknownReason,
+  (role: string, command: string, ms: number) => { problem: string; detail: string; fix: string }
+> = {
+  'no connection': (role, command, ms) => ({
+    problem: `The ${role} connection died while ${command} awaited its reply, and none came back for ${ms} ms`,
+    detail: 'the command may or may not have been applied',
+    fix: 'Read the key back before repeating a write that is not idempotent, or raise "queueTimeout" (ms) to wait longer for a connection to resend it on',
+  }),
+  'silent node': (role, command, ms) => ({
+    problem: `The ${role} answered nothing for ${ms} ms while ${command} awaited its reply, and its socket was dropped`,
+    detail: 'the command may or may not have been applied; the connection is being reopened',
+    fix: 'Read the key back before repeating a write that is not idempotent; raise "socketTimeout" (ms) for commands that take longer, or set it to 0 to turn the check off',
+  }),
+  'resend too late': (role, command, ms) => ({
+    problem: `The ${role} connection died while ${command} awaited its reply, and came back ${ms} ms after it was sent, too late to resend it safely`,
+    detail: 'the command may or may not have been applied',
+    fix: 'Read the key back before repeating it, or raise "queueTimeout" (ms), which the resend window follows',
+  }),
+};
+
 /**
- * A command had been written to a socket that died before the reply came, and no connection came
- * back within `queueTimeout` ms to resend it on: whether it was applied is unknown. Read the key back
- * before repeating a write that is not idempotent (INCR, a list push, a lock's acquire). Commands
- * that were still queued when the socket died fail with `NodeUnavailableError` instead: they were
- * never sent.
+ * A command had been written to a socket and its reply never came, so whether it was applied is
+ * unknown: the socket died and no connection came back within `queueTimeout` ms to resend it on
+ * (`reason: 'no connection'`); the node answered nothing for `socketTimeout` ms and the socket was
+ * dropped (`'silent node'`); or the command may be resent only within a window that closed before a
+ * connection came back (`'resend too late'`; the cache's counters). Read the key back before
+ * repeating a write that is not idempotent (a list push, a raw INCR). Commands that were still
+ * queued when the socket died fail with `NodeUnavailableError` instead: they were never sent.
  */
 export class OutcomeUnknownError extends SentinelKitError<'ERR_OUTCOME_UNKNOWN'> {
   static readonly code = 'ERR_OUTCOME_UNKNOWN';
@@ -112,13 +138,22 @@ export class OutcomeUnknownError extends SentinelKitError<'ERR_OUTCOME_UNKNOWN'>
   readonly role: 'master' | 'replica';
   /** The command's name, e.g. `set`; never its arguments. */
   readonly command: string;
-  constructor(role: 'master' | 'replica', command: string, waitedMs: number, context: ErrorContext = {}) {
-    const problem = `The ${role} connection died while ${command.toUpperCase()} awaited its reply, and none came back for ${waitedMs} ms`;
+  readonly reason: OutcomeUnknownReason;
+  constructor(
+    role: 'master' | 'replica',
+    command: string,
+    waitedMs: number,
+    context: ErrorContext & { reason?: OutcomeUnknownReason } = {},
+  ) {
+    const reason = context.reason ?? 'no connection';
+    const parts = OUTCOME_UNKNOWN[reason](role, command.toUpperCase(), waitedMs);
     const last = context.cause instanceof Error ? `; last error: ${reasonOf(context.cause)}` : '';
-    const detail = `the command may or may not have been applied${last}`;
-    const fix =
-      'Read the key back before repeating a write that is not idempotent, or raise "queueTimeout" (ms) to wait longer for a connection to resend it on';
-    super('ERR_OUTCOME_UNKNOWN', { problem, detail, fix }, context);
+    super(
+      'ERR_OUTCOME_UNKNOWN',
+      { ...parts, detail: `${parts.detail}${last}` },
+      { alias: context.alias, cause: context.cause },
+    );
+    this.reason = reason;
     this.role = role;
     this.command = command;
   }
