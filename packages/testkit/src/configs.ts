@@ -61,6 +61,39 @@ export function dataNodeConfig({
   return `${lines.join('\n')}\n`;
 }
 
+interface ClusterNodeConfig {
+  node: RedisNode;
+  /** The cluster bus port: given apart, since the data port + 10000 may be past 65535 or taken. */
+  busPort: number;
+  password: string | undefined;
+  /** `cluster-node-timeout`, in milliseconds. */
+  nodeTimeoutMs: number;
+  requireFullCoverage: boolean;
+}
+
+/**
+ * redis.conf for a Redis Cluster node: a data node's settings plus cluster mode, its own
+ * `nodes.conf` in its directory, and a replica that takes over however stale its data (validity
+ * factor 0): a test's replica is always in step, and a refused election would only slow a failover.
+ */
+export function clusterNodeConfig(config: ClusterNodeConfig): string {
+  const base = dataNodeConfig({
+    node: config.node,
+    password: config.password,
+    replicaOf: undefined,
+    minReplicasToWrite: 0,
+  });
+  const lines = [
+    'cluster-enabled yes',
+    `cluster-config-file ${quote(`${config.node.dir}/nodes.conf`)}`,
+    `cluster-port ${config.busPort}`,
+    `cluster-node-timeout ${config.nodeTimeoutMs}`,
+    `cluster-require-full-coverage ${config.requireFullCoverage ? 'yes' : 'no'}`,
+    'cluster-replica-validity-factor 0',
+  ];
+  return `${base}${lines.join('\n')}\n`;
+}
+
 interface SentinelConfig {
   node: RedisNode;
   masterName: string;

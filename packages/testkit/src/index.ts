@@ -1,3 +1,11 @@
+export {
+  CLUSTER_DEFAULTS,
+  Cluster,
+  type ClusterOptions,
+  type Promotion,
+  startCluster,
+} from './cluster.js';
+export { type ClusterNodeEntry, parseClusterNodes } from './cluster-nodes.js';
 export { TOPOLOGY_DEFAULTS } from './defaults.js';
 export { type PollOptions, pollUntil } from './poll.js';
 export { freePorts } from './ports.js';
