@@ -60,6 +60,34 @@ describe('the writes of one turn as one command', () => {
     expect(await cache.get('free')).toBe('new');
   });
 
+  it('applies every condition with and without an expiry in one batch, each on a taken and a free key', async () => {
+    const cases = ['always', 'nx', 'xx'].flatMap((mode) =>
+      [60, null].flatMap((timeout) =>
+        ['taken', 'free'].map((state) => ({ mode, timeout, state, key: `mix-${mode}-${timeout}-${state}` })),
+      ),
+    );
+    for (const { key, state } of cases) if (state === 'taken') await cache.set(key, 'old', null);
+    await master.config('RESETSTAT');
+    const results = await Promise.all(
+      cases.map(({ key, mode, timeout }) =>
+        cache.set(key, 'new', timeout, { nx: mode === 'nx', xx: mode === 'xx' }),
+      ),
+    );
+    const calls = await commandCalls(master);
+    expect((calls.evalsha ?? 0) + (calls.eval ?? 0)).toBe(1);
+    for (const [i, { key, mode, timeout, state }] of cases.entries()) {
+      const stored = mode === 'always' || (mode === 'nx') === (state === 'free');
+      expect({ key, stored: results[i] }).toEqual({ key, stored });
+      expect({ key, value: await cache.get(key) }).toEqual({
+        key,
+        value: stored ? 'new' : state === 'taken' ? 'old' : undefined,
+      });
+      const pttl = await master.pttl(`wb:1:${key}`);
+      if (stored && timeout !== null) expect({ key, pttl: pttl > 59_000 }).toEqual({ key, pttl: true });
+      else if (stored || state === 'taken') expect({ key, pttl }).toEqual({ key, pttl: -1 });
+    }
+  });
+
   it('keeps the order of the writes to one key within a batch: the last one wins', async () => {
     await Promise.all([cache.set('order', 1), cache.set('order', 2), cache.set('order', 3)]);
     expect(await cache.get('order')).toBe(3);

