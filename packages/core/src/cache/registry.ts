@@ -35,6 +35,14 @@ function lazyConnection(open: () => Connector, closed: () => boolean, alias: str
   return {
     master: () => (closed() ? refuse() : open().master()),
     replica: (readFrom) => (closed() ? refuse() : open().replica(readFrom)),
+    companion: (options) =>
+      closed() ? { client: refuse(), node: () => undefined, close: () => {} } : open().companion(options),
+    onFailover: (listener) => {
+      if (closed()) return () => {};
+      const connector = open();
+      connector.on('failover', listener);
+      return () => connector.off('failover', listener);
+    },
   };
 }
 

@@ -18,6 +18,13 @@ export interface ClientOptionsInput {
    * dial (the failover state answers for the write client) and lets the caller record it.
    */
   resolved(address: NodeAddress): NodeAddress;
+  /** What the connection is for, in its `CLIENT LIST` name. Default: the role. */
+  purpose?: string;
+  /**
+   * A RESP2 connection whose subscriptions the caller makes again on every reconnect: a subscriber
+   * that must ask `CLIENT ID` first, which a resubscribed RESP2 connection can no longer run.
+   */
+  subscriber?: boolean;
 }
 
 const asTls = (tls: boolean | ConnectionOptions): ConnectionOptions | undefined =>
@@ -57,7 +64,9 @@ export function clientOptions(input: ClientOptionsInput): RedisOptions {
     lazyConnect: true,
     tls,
     // Names the connection in CLIENT LIST, so operators (and tests) can tell whose socket it is.
-    connectionName: `sentinel-kit:${(options.alias ?? 'connector').replace(/\s/g, '_')}:${role}`,
+    connectionName: `sentinel-kit:${(options.alias ?? 'connector').replace(/\s/g, '_')}:${input.purpose ?? role}`,
+    // ioredis 6 speaks RESP3 by default, and drops the pub/sub pushes it does not know (invalidate).
+    ...(input.subscriber ? { protocol: 2, autoResubscribe: false } : {}),
   };
   if (location.kind !== 'sentinel') {
     return 'path' in location

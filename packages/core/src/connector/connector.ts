@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import {
+  ClosedError,
   MasterDemotedError,
   type NodeAddress,
   NotSentinelLocationError,
@@ -19,6 +20,7 @@ import {
   resolveSettings,
 } from './connector-options.js';
 import { FailoverState } from './failover-state.js';
+import { closedClient } from './ioredis/client-internals.js';
 import { sentinelRoundError } from './node-errors.js';
 import { chooseReader } from './read-policy.js';
 import { sentinelWatches, type WatchLease } from './sentinel-watches.js';
@@ -42,6 +44,27 @@ export interface ConnectorEvents {
   'replicas-changed': [ReplicasChangedEvent];
   /** One node's trouble, always a sentinel-kit error (no driver error, so no command arguments). */
   error: [SentinelKitError];
+}
+
+/** How a companion connection talks (see `Connector.companion`). */
+export interface CompanionOptions {
+  /** What it is for, in its `CLIENT LIST` name (`sentinel-kit:<alias>:<purpose>`). */
+  purpose: string;
+  /**
+   * A RESP2 subscriber whose subscriptions the caller makes again on every `ready` (ioredis does
+   * not resubscribe it). Default: false (a command connection on ioredis's default protocol).
+   */
+  subscriber?: boolean;
+}
+
+/** A connection of its own to the current master; see `Connector.companion`. */
+export interface MasterCompanion {
+  /** Its ioredis client: `ready` after each (re)connect to the master, `close` when its socket closes. */
+  readonly client: Redis;
+  /** The node it is connected and ready on (the one server for a one-server location). */
+  node(): NodeAddress | undefined;
+  /** Ends it now; the connector goes on. */
+  close(): void;
 }
 
 type SentinelLocation = Extract<Location, { kind: 'sentinel' }>;
@@ -69,6 +92,7 @@ export class Connector extends EventEmitter<ConnectorEvents> {
   private readonly hooks: TrackedClientHooks;
   private readonly writer: TrackedClient;
   private reader: TrackedClient | undefined;
+  private readonly companions = new Set<TrackedClient>();
   private readonly failover: FailoverState | undefined;
   /** The topology's watch, shared with the process's other connectors on the same sentinels. */
   private readonly watch: WatchLease | undefined;
@@ -136,6 +160,37 @@ export class Connector extends EventEmitter<ConnectorEvents> {
   }
 
   /**
+   * A connection of the caller's own to the current master, for a feature whose connection state
+   * must not be shared (the near cache's invalidation subscriber and its tracking connection): it
+   * resolves, reconnects and is moved on every switch like the write client, and closes with the
+   * connector or by its own `close()`. After `close()`, one whose client fails every command.
+   */
+  companion(options: CompanionOptions): MasterCompanion {
+    if (this.closed) {
+      const client = closedClient(new ClosedError('connector', { alias: this.alias, command: 'unsent' }));
+      return { client, node: () => undefined, close: () => {} };
+    }
+    const tracked = new TrackedClient({
+      role: 'master',
+      location: this.location,
+      options: this.options,
+      settings: this.settings,
+      hooks: this.hooks,
+      purpose: options.purpose,
+      subscriber: options.subscriber,
+    });
+    this.companions.add(tracked);
+    return {
+      client: tracked.client,
+      node: () => tracked.node,
+      close: () => {
+        this.companions.delete(tracked);
+        tracked.close();
+      },
+    };
+  }
+
+  /**
    * Ends every socket, subscription, timer and sentinel walk this connector opened. Every command
    * still queued, held by a failover or awaiting its reply fails at once with `ClosedError`, and so
    * does every command sent on its clients afterwards.
@@ -146,6 +201,8 @@ export class Connector extends EventEmitter<ConnectorEvents> {
     this.unwatch?.();
     this.writer.close();
     this.reader?.close();
+    for (const companion of this.companions) companion.close();
+    this.companions.clear();
     await Promise.all([this.watch?.release(), this.admin?.close()]);
   }
 
@@ -179,6 +236,9 @@ export class Connector extends EventEmitter<ConnectorEvents> {
           this.report(error);
         },
         failover: (from, to) => {
+          for (const companion of this.companions) {
+            if (!same(companion.position, to)) companion.reconnect();
+          }
           if (!this.closed) this.emit('failover', { masterName: location.masterName, from, to });
         },
         log: (message) => this.log('debug', message),
@@ -191,11 +251,14 @@ export class Connector extends EventEmitter<ConnectorEvents> {
       resolve: (client, address) =>
         client.role === 'master' && this.failover !== undefined ? this.failover.resolve(address) : address,
       ready: (client, node) => {
-        if (client.role !== 'master') return;
+        // Only the write client settles a switch; a companion follows it.
+        if (client !== this.writer) return;
         this.lastReported = undefined;
         this.failover?.masterReady(node);
       },
-      wrongRole: (client) => this.failover?.wrongRole(client.resolved),
+      wrongRole: (client) => {
+        if (client === this.writer) this.failover?.wrongRole(client.resolved);
+      },
       sentinelRoundFailed: (client, failures) => this.onSentinelRoundFailed(client, failures),
       error: (_client, error) => this.report(error),
       holdTimedOut: () => {

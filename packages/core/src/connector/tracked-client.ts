@@ -55,6 +55,10 @@ export interface TrackedClientInput {
   options: ConnectorOptions;
   settings: ConnectorSettings;
   hooks: TrackedClientHooks;
+  /** What the connection is for, in its `CLIENT LIST` name. Default: the role. */
+  purpose?: string;
+  /** A RESP2 subscriber that subscribes again by itself after each reconnect (see `clientOptions`). */
+  subscriber?: boolean;
 }
 
 const key = (node: NodeAddress): string => `${node.host}:${node.port}`;
@@ -111,6 +115,8 @@ export class TrackedClient {
         options: input.options,
         settings: input.settings,
         delay: this.delay,
+        purpose: input.purpose,
+        subscriber: input.subscriber,
         resolved: (address) => {
           this.resolved = this.hooks.resolve(this, address);
           return this.resolved;
