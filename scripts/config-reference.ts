@@ -40,6 +40,12 @@ const SECTIONS: { title: string; file: string; type: string; intro: string }[] =
     intro: '`lock: true` is `lock: {}`: every field at its default.',
   },
   {
+    title: 'Near cache (`options.nearCache: { … }`)',
+    file: 'packages/core/src/cache/cache-config.ts',
+    type: 'NearCacheOptions',
+    intro: '`nearCache: true` is `nearCache: {}`: every bound at its default.',
+  },
+  {
     title: 'Connector (`createConnector`)',
     file: 'packages/core/src/connector/connector-options.ts',
     type: 'ConnectorOptions',

@@ -6,6 +6,7 @@ export type {
   GetOrSetLockOptions,
   GetOrSetOptions,
   KeyFunction,
+  NearCacheOptions,
   Serializer,
   VersionOpts,
 } from './cache/cache-config.js';
@@ -21,6 +22,7 @@ export { cachesFromEnv } from './cache/env.js';
 export type { GetOrSetCallOptions, Producer } from './cache/get-or-set.js';
 export { defaultKeyFunction, defaultReverseKeyFunction } from './cache/key-function.js';
 export { Lock, type LockOptions } from './cache/lock.js';
+export type { NearCacheStats } from './cache/near-cache/near-cache.js';
 export { DEFAULT_READ_YOUR_WRITES_MS } from './cache/read-your-writes.js';
 export {
   type Caches,
@@ -32,10 +34,12 @@ export {
 export { jsonSerializer, msgpackSerializer } from './cache/serializers/index.js';
 export { DEFAULT_TIMEOUT } from './cache/timeout.js';
 export {
+  type CompanionOptions,
   Connector,
   type ConnectorEvents,
   createConnector,
   type FailoverEvent,
+  type MasterCompanion,
   type ReplicasChangedEvent,
 } from './connector/connector.js';
 export { connectorKey } from './connector/connector-key.js';

@@ -63,6 +63,28 @@ export interface CacheOptions extends Omit<ConnectorOptions, 'location' | 'alias
   readYourWrites?: number;
   /** What every `getOrSet` call of this cache does unless the call says otherwise. Default: `{}` (no lock, no refresh ahead). */
   getOrSet?: GetOrSetOptions;
+  /**
+   * Answer `get`, `getMany` and `has` from this process's memory, kept true by Redis
+   * (`CLIENT TRACKING`): `true` or near-cache options. Costs two connections of their own to the
+   * master per cache; misses read the master whatever `readFrom` says. Default: false (off).
+   */
+  nearCache?: boolean | NearCacheOptions;
+}
+
+/** The near cache's bounds (`options.nearCache: { … }`); `nearCache: true` is `{}`. */
+export interface NearCacheOptions {
+  /** Entries held at most; the least recently used goes first. Default: 10000. */
+  maxEntries?: number;
+  /**
+   * Bytes held at most, counting each entry's stored value and its key's characters; the least
+   * recently used goes first. Default: none (bounded by `maxEntries` only).
+   */
+  maxBytes?: number;
+  /**
+   * Seconds an entry is served from memory at most, even when Redis sends no invalidation (fractions
+   * allowed). An entry never outlives its key's own TTL in Redis either way. Default: none.
+   */
+  ttl?: number;
 }
 
 /** The cross-process lock of `getOrSet`; times in seconds, as every cache timeout. */

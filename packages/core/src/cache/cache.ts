@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { CompanionOptions, FailoverEvent, MasterCompanion } from '../connector/connector.js';
 import { CONNECTOR_OPTIONS, type ReadFrom } from '../connector/connector-options.js';
 import { InvalidCacheArgumentError, InvalidCacheConfigError } from '../errors.js';
 import { checkEntries, checkKey, checkKeys, checkVersion } from './arguments.js';
@@ -10,6 +11,7 @@ import { GetOrSet, type GetOrSetCallOptions, type Producer } from './get-or-set.
 import { defaultKeyFunction, defaultReverseKeyFunction } from './key-function.js';
 import { KeySpace } from './key-space.js';
 import { Lock, type LockOptions } from './lock.js';
+import { NearCache, type NearCacheStats } from './near-cache/near-cache.js';
 import { OnceScript } from './once-script.js';
 import { ReadYourWrites } from './read-your-writes.js';
 import { resolveSerializer } from './serializers/index.js';
@@ -23,6 +25,10 @@ export interface CacheConnection {
   master(): Redis;
   /** The client that serves reads now under the read policy `readFrom`. */
   replica(readFrom?: ReadFrom): Redis;
+  /** A connection of the cache's own to the current master (`Connector.companion`); for `nearCache`. */
+  companion?(options: CompanionOptions): MasterCompanion;
+  /** Calls `listener` on every failover and returns how to stop; for `nearCache`. */
+  onFailover?(listener: (event: FailoverEvent) => void): () => void;
 }
 
 /** Settings a cache gets from its owner rather than from its config entry. */
@@ -69,6 +75,8 @@ export class Cache {
   /** The keys this process wrote lately, read from the master; `undefined` when reads cannot lag. */
   private readonly recentWrites: ReadYourWrites | undefined;
   private readonly writes: WriteBatcher;
+  /** Reads answered from memory (`options.nearCache`); `undefined` when off. */
+  private readonly near: NearCache | undefined;
   private readonly onClose: (() => Promise<void>) | undefined;
   private closed = false;
 
@@ -113,6 +121,7 @@ export class Cache {
       config.location,
       context,
     );
+    this.near = NearCache.forCache(options.nearCache, connection, this.alias);
     this.runner = new CommandRunner(this.alias, options.ignoreExceptions ?? false, options.logger ?? console);
     const reader = () => this.reader();
     const master = () => this.writer();
@@ -172,9 +181,12 @@ export class Cache {
   async get<T = unknown>(key: string, defaultValue?: T, opts?: VersionOpts): Promise<T | undefined> {
     // Hot path: await with an inline try rather than closures (bench/cache measures every allocation).
     const redisKey = this.keyOf('get', key, opts?.version);
-    let stored: Buffer | null;
+    let stored: Buffer | null | undefined = this.near?.peek(redisKey);
+    if (stored !== undefined) return stored === null ? defaultValue : (this.codec.decode(key, stored) as T);
     try {
-      stored = await this.reader(redisKey).getBuffer(redisKey);
+      stored = await (this.near === undefined
+        ? this.reader(redisKey).getBuffer(redisKey)
+        : this.nearFetch(redisKey));
       this.runner.succeeded();
     } catch (error) {
       stored = this.runner.failed(error, 'GET', null);
@@ -200,7 +212,7 @@ export class Cache {
     }
     const redisKey = this.keyOf('set', key, opts.version);
     const encoded = this.codec.encode(key, value);
-    this.recentWrites?.wrote(redisKey);
+    this.wrote(redisKey);
     const ms = timeoutMs(timeout, this.defaultTimeout, this.context());
     if (ms !== null && ms <= 0) {
       // Like django-redis: an expired add() stores nothing and reports whether the key was free.
@@ -215,6 +227,8 @@ export class Cache {
       return stored;
     } catch (error) {
       return this.runner.failed(error, 'SET', false);
+    } finally {
+      this.near?.drop(redisKey);
     }
   }
 
@@ -249,7 +263,9 @@ export class Cache {
   async getMany(keys: string[], opts: VersionOpts = {}): Promise<Record<string, unknown>> {
     if (checkKeys('getMany', keys, this.alias).length === 0) return {};
     const redisKeys = keys.map((key) => this.keyOf('getMany', key, opts.version));
-    const stored = await this.run('MGET', [], () => this.reader(redisKeys).mgetBuffer(...redisKeys));
+    const stored = await this.run('MGET', [], () =>
+      this.near === undefined ? this.reader(redisKeys).mgetBuffer(...redisKeys) : this.nearGetMany(redisKeys),
+    );
     const found: Record<string, unknown> = {};
     stored.forEach((bytes, i) => {
       const key = keys[i] as string;
@@ -268,40 +284,57 @@ export class Cache {
     checkVersion('setMany', opts.version, this.alias);
     if (keys.length === 0) return [];
     const encoded = keys.map((key) => this.codec.encode(key, entries[key]));
-    if (this.recentWrites) for (const key of keys) this.recentWrites.wrote(this.makeKey(key, opts.version));
+    const written = keys.map((key) => this.makeKey(key, opts.version));
+    for (const redisKey of written) this.wrote(redisKey);
     const ms = timeoutMs(timeout, this.defaultTimeout, this.context());
     if (ms !== null && ms <= 0) {
       await this.deleteMany(keys, opts);
       return [];
     }
-    const requests = keys.map((key, i) => ({
-      key: this.makeKey(key, opts.version),
+    const requests = keys.map((_, i) => ({
+      key: written[i] as string,
       value: encoded[i] as string | Buffer,
       ms,
       mode: 'always' as const,
     }));
-    const stored = await this.run('SET (batch)', null, () => this.writes.setMany(requests));
+    const stored = await this.afterWrite(
+      written,
+      this.run('SET (batch)', null, () => this.writes.setMany(requests)),
+    );
     return stored === null ? keys : keys.filter((_, i) => stored[i] !== true);
   }
 
   /** Deletes `key`; true when it existed. */
   async delete(key: string, opts: VersionOpts = {}): Promise<boolean> {
     const redisKey = this.keyOf('delete', key, opts.version);
-    this.recentWrites?.wrote(redisKey);
-    return (await this.run('DEL', 0, () => this.writer().del(redisKey))) > 0;
+    this.wrote(redisKey);
+    return (
+      (await this.afterWrite(
+        [redisKey],
+        this.run('DEL', 0, () => this.writer().del(redisKey)),
+      )) > 0
+    );
   }
 
   /** Deletes the keys; returns how many existed. */
   async deleteMany(keys: string[], opts: VersionOpts = {}): Promise<number> {
     if (checkKeys('deleteMany', keys, this.alias).length === 0) return 0;
     const redisKeys = keys.map((key) => this.keyOf('deleteMany', key, opts.version));
-    if (this.recentWrites) for (const redisKey of redisKeys) this.recentWrites.wrote(redisKey);
-    return this.run('DEL', 0, () => this.writer().del(...redisKeys));
+    for (const redisKey of redisKeys) this.wrote(redisKey);
+    return this.afterWrite(
+      redisKeys,
+      this.run('DEL', 0, () => this.writer().del(...redisKeys)),
+    );
   }
 
   /** True when `key` exists. */
   async has(key: string, opts: VersionOpts = {}): Promise<boolean> {
     const redisKey = this.keyOf('has', key, opts.version);
+    const near = this.near;
+    if (near !== undefined) {
+      const held = near.peek(redisKey) ?? (await this.run('GET', null, () => this.nearFetch(redisKey)));
+      return held !== null;
+    }
     return (await this.run('EXISTS', 0, () => this.reader(redisKey).exists(redisKey))) === 1;
   }
 
@@ -312,8 +345,8 @@ export class Cache {
    */
   async incr(key: string, delta = 1, opts: VersionOpts = {}): Promise<number> {
     const redisKey = this.keyOf('incr', key, opts.version);
-    this.recentWrites?.wrote(redisKey);
-    return this.counters.incr(key, redisKey, delta);
+    this.wrote(redisKey);
+    return this.afterWrite([redisKey], this.counters.incr(key, redisKey, delta));
   }
 
   /** Subtracts `delta` (default 1); see `incr`. */
@@ -329,9 +362,14 @@ export class Cache {
   async touch(key: string, timeout?: number | null, opts: VersionOpts = {}): Promise<boolean> {
     const redisKey = this.keyOf('touch', key, opts.version);
     const ms = timeoutMs(timeout, this.defaultTimeout, this.context());
-    this.recentWrites?.wrote(redisKey);
-    if (ms === null) return (await this.run('PERSIST', 0, () => this.writer().persist(redisKey))) === 1;
-    return (await this.run('PEXPIRE', 0, () => this.writer().pexpire(redisKey, ms))) === 1;
+    this.wrote(redisKey);
+    const changed = this.afterWrite(
+      [redisKey],
+      ms === null
+        ? this.run('PERSIST', 0, () => this.writer().persist(redisKey))
+        : this.run('PEXPIRE', 0, () => this.writer().pexpire(redisKey, ms)),
+    );
+    return (await changed) === 1;
   }
 
   /** Seconds `key` has left: `0` when it does not exist, `null` when it never expires. */
@@ -381,7 +419,8 @@ export class Cache {
     checkKey('deletePattern', pattern, this.alias, 'pattern');
     const version = checkVersion('deletePattern', opts.version, this.alias) ?? this.version;
     this.recentWrites?.wroteEverything();
-    return this.keySpace.deletePattern(pattern, version);
+    this.near?.flush();
+    return this.afterWrite('all', this.keySpace.deletePattern(pattern, version));
   }
 
   /**
@@ -391,7 +430,8 @@ export class Cache {
    */
   clear(): Promise<void> {
     this.recentWrites?.wroteEverything();
-    return this.keySpace.clear(this.version);
+    this.near?.flush();
+    return this.afterWrite('all', this.keySpace.clear(this.version));
   }
 
   /** A lock named `name` (a cache key) on the master; see `Lock`. Times in seconds. */
@@ -414,9 +454,9 @@ export class Cache {
     const version = opts.version ?? this.version;
     // A bad delta is the counters' to name; it must not surface as a bad version here first.
     const to = Number.isSafeInteger(delta) ? this.keyOf('incrVersion', key, version + delta) : from;
-    this.recentWrites?.wrote(from);
-    this.recentWrites?.wrote(to);
-    await this.counters.move(key, from, to, delta);
+    this.wrote(from);
+    this.wrote(to);
+    await this.afterWrite([from, to], this.counters.move(key, from, to, delta));
     return version + delta;
   }
 
@@ -434,11 +474,19 @@ export class Cache {
     return options.write === false ? this.reader() : this.writer();
   }
 
+  /**
+   * The near cache's counts and `clear()` (see `options.nearCache`), or `undefined` when it is off.
+   */
+  get nearCache(): NearCacheStats | undefined {
+    return this.near?.stats;
+  }
+
   /** Releases this cache's connection (the connector closes when no cache uses it any more). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.getOrSetFlights.close();
+    this.near?.close();
     await this.onClose?.();
   }
 
@@ -478,6 +526,43 @@ export class Cache {
     const stored = replies?.[0]?.[1] as Buffer | null | undefined;
     if (stored === null || stored === undefined) return undefined;
     return { value: this.codec.decode(key, stored) as T, pttlMs: Number(replies?.[1]?.[1] ?? -1) };
+  }
+
+  /** This process is about to write `redisKey`: reads of it go to the master, its near entry goes. */
+  private wrote(redisKey: string): void {
+    this.recentWrites?.wrote(redisKey);
+    this.near?.drop(redisKey);
+  }
+
+  /**
+   * `write`, and once it is answered the near entries of its keys dropped again: a read on the
+   * tracking connection may have filled one from before the write while it was in flight.
+   */
+  private afterWrite<R>(keys: string[] | 'all', write: Promise<R>): Promise<R> {
+    const near = this.near;
+    if (near === undefined) return write;
+    return write.finally(() => {
+      if (keys === 'all') near.flush();
+      else for (const key of keys) near.drop(key);
+    });
+  }
+
+  /** A near-cache miss, after the writes the batcher holds, so it reads them. */
+  private nearFetch(redisKey: string): Promise<Buffer | null> {
+    this.writes.flush();
+    return (this.near as NearCache).fetch(redisKey);
+  }
+
+  private nearGetMany(redisKeys: string[]): Promise<(Buffer | null)[]> {
+    const near = this.near as NearCache;
+    const held = redisKeys.map((redisKey) => near.peek(redisKey));
+    const missing = redisKeys.filter((_, i) => held[i] === undefined);
+    if (missing.length === 0) return Promise.resolve(held as (Buffer | null)[]);
+    this.writes.flush();
+    return near.fetchMany(missing).then((fetched) => {
+      let next = 0;
+      return held.map((value) => (value === undefined ? (fetched[next++] ?? null) : value));
+    });
   }
 
   /** One Redis call through the runner: typed errors, or the fallback under `ignoreExceptions`. */

@@ -6,7 +6,7 @@ import {
   type ReadFrom,
 } from '../connector/connector-options.js';
 import { InvalidEnvError } from '../errors.js';
-import type { CacheConfig, CacheOptions } from './cache-config.js';
+import type { CacheConfig, CacheOptions, NearCacheOptions } from './cache-config.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -57,6 +57,19 @@ function timeout(raw: string): number | null {
     throw new Problem(`expected seconds as a number, or "none" for no expiry, got "${raw}"`);
   }
   return value;
+}
+
+function positive(raw: string, what: string): number {
+  const value = integer(raw, what);
+  if (value <= 0) throw new Problem(`expected ${what} above 0, got "${raw}"`);
+  return value;
+}
+
+/** A near-cache bound: turns the near cache on with it, unless `_NEAR_CACHE` says false. */
+function nearCacheBound(options: CacheOptions, bound: NearCacheOptions): void {
+  if (options.nearCache === false) return;
+  const given = typeof options.nearCache === 'object' ? options.nearCache : {};
+  options.nearCache = { ...given, ...bound };
 }
 
 const READERS: Record<EnvKind, (raw: string) => unknown> = {
@@ -112,6 +125,21 @@ const SETTINGS: Record<string, Setting> = {
   READ_YOUR_WRITES: (_, options, raw) => {
     options.readYourWrites = milliseconds(raw);
   },
+  NEAR_CACHE: (_, options, raw) => {
+    const on = boolean(raw);
+    if (!on || typeof options.nearCache !== 'object') options.nearCache = on;
+  },
+  NEAR_CACHE_MAX_ENTRIES: (_, options, raw) => {
+    nearCacheBound(options, { maxEntries: positive(raw, 'entries') });
+  },
+  NEAR_CACHE_MAX_BYTES: (_, options, raw) => {
+    nearCacheBound(options, { maxBytes: positive(raw, 'bytes') });
+  },
+  NEAR_CACHE_TTL: (_, options, raw) => {
+    const seconds = timeout(raw);
+    if (seconds === null || seconds <= 0) throw new Problem(`expected seconds above 0, got "${raw}"`);
+    nearCacheBound(options, { ttl: seconds });
+  },
 };
 
 /** Longest suffix first, so `SENTINEL_PASSWORD` is not read as alias `…_SENTINEL` + `PASSWORD`. */
@@ -121,8 +149,9 @@ const SUFFIXES = Object.keys(SETTINGS).sort((a, b) => b.length - a.length);
  * Cache configs from the environment, for twelve-factor deployments: every alias with a
  * `CACHES_<ALIAS>_LOCATION` becomes an entry (alias lower-cased: `CACHES_HP_LOCATION` → `hp`), and
  * `CACHES_<ALIAS>_KEY_PREFIX`, `_VERSION`, `_TIMEOUT` (seconds or `none`), `_SERIALIZER`,
- * `_COMPRESSOR`, `_COMPRESS_MIN_LENGTH` (bytes), `_IGNORE_EXCEPTIONS`, `_READ_YOUR_WRITES` (ms) fill
- * it in, and so does every connector option that `CONNECTOR_OPTIONS` gives a variable: `_PASSWORD`,
+ * `_COMPRESSOR`, `_COMPRESS_MIN_LENGTH` (bytes), `_IGNORE_EXCEPTIONS`, `_READ_YOUR_WRITES` (ms),
+ * `_NEAR_CACHE` (true/false), `_NEAR_CACHE_MAX_ENTRIES`, `_NEAR_CACHE_MAX_BYTES`, `_NEAR_CACHE_TTL`
+ * (seconds; a bound turns the near cache on unless `_NEAR_CACHE` is false) fill it in, and so does every connector option that `CONNECTOR_OPTIONS` gives a variable: `_PASSWORD`,
  * `_USERNAME`, `_SENTINEL_PASSWORD`, `_SENTINEL_USERNAME`, `_SENTINEL_TIMEOUT`, `_SOCKET_CONNECT_TIMEOUT`,
  * `_SOCKET_TIMEOUT`, `_FAILOVER_HOLD_TIMEOUT`, `_MASTER_CHECK_INTERVAL`, `_MAX_RECONNECT_DELAY`,
  * `_QUEUE_TIMEOUT` (all ms), `_READ_FROM`, `_TLS`. A bad value, or a `CACHES_*` variable no alias claims, throws `InvalidEnvError` naming the variable.
