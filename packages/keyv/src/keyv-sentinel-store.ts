@@ -44,8 +44,9 @@ export class KeyvSentinelStore extends EventEmitter implements Omit<KeyvStoreAda
     }
     this.valueFormat = options.valueFormat ?? 'keyv';
     this.batchSize = options.iterationBatchSize ?? DEFAULT_ITERATION_BATCH;
+    // A near cache answers hits from memory at once; a turn's batch would only make them wait.
     this.reads =
-      options.batchReads === false
+      options.batchReads === false || this.cache.nearCache !== undefined
         ? undefined
         : new ReadBatcher(this.cache, options.maxReadBatch ?? DEFAULT_MAX_READ_BATCH);
     this.opts = { dialect: 'redis', url: 'redis+sentinel', alias: this.alias, valueFormat: this.valueFormat };

@@ -17,7 +17,8 @@ interface CommonOptions {
   iterationBatchSize?: number;
   /**
    * Send the `get`s of one event-loop turn as one `MGET` (see `ReadBatcher`); `false` sends each
-   * `get` as its own `GET`. @default true
+   * `get` as its own `GET`. Off when the cache has a near cache (`options.nearCache`): its hits
+   * are answered from memory at once. @default true
    */
   batchReads?: boolean;
   /** Reads gathered before a batch goes out without waiting for the turn to end. @default 100 */
