@@ -34,6 +34,12 @@ export {
 export { jsonSerializer, msgpackSerializer } from './cache/serializers/index.js';
 export { DEFAULT_TIMEOUT } from './cache/timeout.js';
 export {
+  ClusterConnector,
+  type ClusterConnectorEvents,
+  type ClusterFailoverEvent,
+  createClusterConnector,
+} from './connector/cluster-connector.js';
+export {
   type CompanionOptions,
   Connector,
   type ConnectorEvents,

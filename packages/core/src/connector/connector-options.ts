@@ -60,7 +60,11 @@ export interface ConnectorOptions {
    * name. Default 5000 ms.
    */
   failoverHoldTimeout?: number;
-  /** Milliseconds between checks that the master the clients use is the one the sentinels name. Default 1000 ms. */
+  /**
+   * Milliseconds between checks that the master the clients use is the one the sentinels name; on a
+   * Redis Cluster, between refreshes of the slot map (it is also refreshed on MOVED and on every
+   * retry). Default 1000 ms.
+   */
   masterCheckInterval?: number;
   /** Longest delay, in milliseconds, between two reconnect attempts to a data node. Default 200 ms. */
   maxReconnectDelay?: number;

@@ -23,6 +23,9 @@ export const IOREDIS_TEXT = {
   sentinelFailedBecause: ' because ',
   /** `sentinelError`: a sentinel that named no node: "connected to sentinel h:p successfully, but got an invalid reply: null". */
   sentinelNoNode: ' successfully, but got an invalid reply: ',
+  /** A cluster command that used up `maxRedirections`: "Too many Cluster redirections. Last error: <error>". */
+  tooManyRedirections: 'Too many Cluster redirections',
+  lastError: 'Last error: ',
 } as const;
 
 /** The class names ioredis gives its errors (from `redis-errors`), compared by name so two copies agree. */

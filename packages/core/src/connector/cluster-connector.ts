@@ -1,0 +1,204 @@
+import { EventEmitter } from 'node:events';
+import { Cluster } from 'ioredis';
+import {
+  ClosedError,
+  type NodeAddress,
+  NotSentinelLocationError,
+  type SentinelKitError,
+  UnsupportedLocationError,
+} from '../errors.js';
+import { type Location, toLocation } from '../location/location.js';
+import { ClusterGuard } from './cluster-guard.js';
+import { clusterOptions } from './cluster-options.js';
+import { connectorKey } from './connector-key.js';
+import {
+  type ConnectorLogger,
+  type ConnectorOptions,
+  type ConnectorSettings,
+  type ReadFrom,
+  resolveSettings,
+} from './connector-options.js';
+import { nodeTrouble } from './node-errors.js';
+
+export type ClusterLocation = Extract<Location, { kind: 'cluster' }>;
+
+/** Payload of a cluster connector's `failover` event: slot ranges whose master changed, `[first, last]` each. */
+export interface ClusterFailoverEvent {
+  slots: [number, number][];
+  from: NodeAddress;
+  to: NodeAddress;
+}
+
+export interface ClusterConnectorEvents {
+  failover: [ClusterFailoverEvent];
+  /** One node's trouble, always a sentinel-kit error; never thrown. */
+  error: [SentinelKitError];
+}
+
+interface Client {
+  cluster: Cluster;
+  guard: ClusterGuard;
+}
+
+const SLOTS = 16384;
+
+const parseKey = (key: string): NodeAddress => {
+  const colon = key.lastIndexOf(':');
+  return { host: key.slice(0, colon), port: Number(key.slice(colon + 1)) };
+};
+
+/**
+ * The connections of one Redis Cluster: an ioredis `Cluster` for writes, and one per read policy
+ * in use (ioredis's `scaleReads` is fixed per `Cluster`), each configured for failovers — short
+ * capped reconnects, the slot map refreshed every `masterCheckInterval` ms, on MOVED and on every
+ * retry, commands to a slot without a master retried (not failed) until the new master serves it,
+ * and a `ClusterGuard` bounding every command by `queueTimeout` — and a `failover` event when a
+ * slot range's master changes. The surface matches `Connector`: `master()`, `replica()`,
+ * `sentinels()` (a typed error: a cluster has none), `close()`.
+ */
+export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
+  readonly location: ClusterLocation;
+  readonly alias: string | undefined;
+  readonly readFrom: ReadFrom;
+  /** Equal for connectors that may share sockets; see `connectorKey`. */
+  readonly key: string;
+
+  private readonly options: ConnectorOptions;
+  private readonly settings: ConnectorSettings;
+  private readonly logger: ConnectorLogger | undefined;
+  private readonly writer: Client;
+  private readonly readers = new Map<ReadFrom, Client>();
+  /** The master of every slot at the last slot refresh, as `host:port`. */
+  private masters: (string | undefined)[] = [];
+  private lastReported: string | undefined;
+  private closed = false;
+
+  constructor(options: ConnectorOptions) {
+    super();
+    const location = toLocation(options.location);
+    if (location.kind !== 'cluster') {
+      throw new UnsupportedLocationError('the cluster connector', location.kind, { alias: options.alias });
+    }
+    this.location = location;
+    this.options = options;
+    this.alias = options.alias;
+    this.logger = options.logger;
+    this.key = connectorKey(options);
+    this.settings = resolveSettings(options);
+    this.readFrom = this.settings.readFrom;
+    this.writer = this.open('master', 'master');
+    this.writer.cluster.on('refresh', () => this.onRefresh());
+  }
+
+  /** The client for writes: one ioredis `Cluster` for the connector's whole life, each slot's command on its master. */
+  master(): Cluster {
+    return this.writer.cluster;
+  }
+
+  /**
+   * The client for reads under `readFrom` (default: the connector's): each slot's read goes to a
+   * replica or its master as the policy says, per slot. `'master'` is the write client itself.
+   */
+  replica(readFrom: ReadFrom = this.readFrom): Cluster {
+    if (readFrom === 'master' || this.closed) return this.writer.cluster;
+    let reader = this.readers.get(readFrom);
+    if (reader === undefined) {
+      reader = this.open('replica', readFrom);
+      this.readers.set(readFrom, reader);
+    }
+    return reader.cluster;
+  }
+
+  /** A cluster has no sentinels: always `NotSentinelLocationError`. */
+  sentinels(): never {
+    throw new NotSentinelLocationError({ alias: this.alias, kind: 'cluster' });
+  }
+
+  /**
+   * Ends every socket and timer this connector opened. Every command still pending fails at once
+   * with `ClosedError`, and so does every command sent on its clients afterwards.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const error = new ClosedError('connector', { alias: this.alias, command: 'in flight' });
+    for (const { cluster, guard } of [this.writer, ...this.readers.values()]) {
+      guard.close(error);
+      cluster.disconnect();
+    }
+  }
+
+  private open(role: 'master' | 'replica', readFrom: ReadFrom): Client {
+    const cluster = new Cluster(
+      this.location.nodes.map((n) => ({ host: n.host, port: n.port })),
+      clusterOptions({
+        location: this.location,
+        options: this.options,
+        settings: this.settings,
+        readFrom,
+        role: role === 'master' ? 'master' : `read-${readFrom}`,
+      }),
+    );
+    const guard = new ClusterGuard(cluster, {
+      role,
+      queueTimeoutMs: this.settings.queueTimeout,
+      alias: this.alias,
+    });
+    cluster.on('error', (error: Error) =>
+      this.report(nodeTrouble(error, { target: role, node: undefined, alias: this.alias })),
+    );
+    cluster.on('node error', (error: Error, key: string) =>
+      this.report(nodeTrouble(error, { target: role, node: parseKey(key), alias: this.alias })),
+    );
+    cluster.connect().catch(() => {});
+    return { cluster, guard };
+  }
+
+  /** After each slot refresh: a `failover` event per (old master, new master) whose slots moved. */
+  private onRefresh(): void {
+    const previous = this.masters;
+    const current = this.writer.cluster.slots.map((nodes) => nodes?.[0]);
+    this.masters = current;
+    if (previous.length === 0 || this.closed) return;
+    const moves = new Map<string, ClusterFailoverEvent>();
+    for (let slot = 0; slot < SLOTS; slot += 1) {
+      const from = previous[slot];
+      const to = current[slot];
+      if (from === undefined || to === undefined || from === to) continue;
+      const id = `${from}>${to}`;
+      let move = moves.get(id);
+      if (move === undefined) {
+        move = { slots: [], from: parseKey(from), to: parseKey(to) };
+        moves.set(id, move);
+      }
+      const last = move.slots[move.slots.length - 1];
+      if (last !== undefined && last[1] === slot - 1) last[1] = slot;
+      else move.slots.push([slot, slot]);
+    }
+    for (const move of moves.values()) {
+      this.log(
+        'debug',
+        `slots ${move.slots.map(([a, b]) => `${a}-${b}`).join(',')} moved to ${move.to.host}:${move.to.port}`,
+      );
+      this.emit('failover', move);
+    }
+  }
+
+  /** One node's trouble: an `error` event when someone listens, else a log line; never thrown. */
+  private report(error: SentinelKitError): void {
+    if (this.closed || error.message === this.lastReported) return;
+    this.lastReported = error.message;
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+    else this.log('warn', error.message);
+  }
+
+  private log(level: 'debug' | 'warn', message: string): void {
+    const prefix = this.alias === undefined ? 'sentinel-kit' : `sentinel-kit[${this.alias}]`;
+    this.logger?.[level]?.(`${prefix}: ${message}`);
+  }
+}
+
+/** A cluster connector for one `redis+cluster://` location. */
+export function createClusterConnector(options: ConnectorOptions): ClusterConnector {
+  return new ClusterConnector(options);
+}

@@ -1,0 +1,97 @@
+import type { ClusterOptions, Redis } from 'ioredis';
+import type { Location } from '../location/location.js';
+import { tlsOptions } from './client-options.js';
+import type { ConnectorOptions, ConnectorSettings, ReadFrom } from './connector-options.js';
+
+type ClusterLocation = Extract<Location, { kind: 'cluster' }>;
+
+/**
+ * Milliseconds between two tries of a command the cluster cannot serve yet: `CLUSTERDOWN` (a slot
+ * range without a master, which with `cluster-require-full-coverage` every slot answers), `TRYAGAIN`
+ * (a slot in migration) and a node whose connection closed. ioredis's 100 ms would add up to 100 ms
+ * after the promotion; its slot refresh runs on each try.
+ */
+export const CLUSTER_RETRY_MS = 25;
+
+/**
+ * Milliseconds one node has to answer `CLUSTER SLOTS` before the next is asked (ioredis: 1000). The
+ * reply comes from memory in well under a millisecond on a live node; a node that takes longer is
+ * frozen or drowning, and waiting on it delays every command that waits for the new slot map.
+ */
+const SLOTS_REFRESH_TIMEOUT_MS = 300;
+
+/**
+ * Milliseconds a node socket left behind (its node no longer holds slots) may take to close before
+ * it is destroyed (ioredis: 2000). A frozen node never answers the FIN, and the commands that were
+ * awaiting its replies are retried on the slots' new master only once the socket is gone.
+ */
+const DISCONNECT_TIMEOUT_MS = 20;
+
+/**
+ * ioredis's `scaleReads` for a read policy: which node of a slot (ioredis lists its master first,
+ * then its replicas) serves a read. A node counts as usable unless its connection is down: one not
+ * opened yet (`wait`) opens on the read it is given.
+ */
+export function scaleReadsFor(readFrom: ReadFrom): ClusterOptions['scaleReads'] {
+  if (readFrom === 'master') return 'master';
+  if (readFrom === 'replica') return 'slave';
+  const usable = (node: Redis | undefined) =>
+    node !== undefined && (node.status === 'ready' || node.status === 'wait' || node.status === 'connecting');
+  return (nodes: (Redis | undefined)[]) => {
+    const [master, ...replicas] = nodes;
+    const replica = replicas.filter(usable);
+    if (readFrom === 'masterPreferred') return usable(master) || replica.length === 0 ? master : replica;
+    return replica.length > 0 ? replica : master;
+  };
+}
+
+/**
+ * How many redirections and retries one command may take before ioredis fails it ("Too many Cluster
+ * redirections"), from `queueTimeout`: a command waiting for a slot's new master is tried about
+ * every {@link CLUSTER_RETRY_MS} (and redirected once per try while the old master's address is
+ * still in the slot map), so this lets it wait about `queueTimeout`; the connector's own deadline
+ * is the exact bound.
+ */
+export const maxRedirectionsFor = (queueTimeoutMs: number): number =>
+  16 + 2 * Math.ceil(queueTimeoutMs / CLUSTER_RETRY_MS);
+
+/**
+ * The ioredis `Cluster` options of one cluster connector client. Every node gets the connector's
+ * credentials, TLS and bounded connect; the slot map is refreshed every `masterCheckInterval` ms,
+ * on every MOVED and on every retry; a command waits, retried, while its slot has no master.
+ */
+export function clusterOptions(input: {
+  location: ClusterLocation;
+  options: ConnectorOptions;
+  settings: ConnectorSettings;
+  readFrom: ReadFrom;
+  role: string;
+}): ClusterOptions {
+  const { location, options, settings } = input;
+  const maxDelay = settings.maxReconnectDelay;
+  return {
+    redisOptions: {
+      username: options.username ?? location.username,
+      password: options.password ?? location.password,
+      tls: tlsOptions(options, location),
+      connectTimeout: settings.socketConnectTimeout,
+      socketTimeout: options.socketTimeout,
+      disconnectTimeout: DISCONNECT_TIMEOUT_MS,
+      connectionName: `sentinel-kit:${(options.alias ?? 'connector').replace(/\s/g, '_')}:${input.role}`,
+    },
+    // Every node unreachable at once: short, capped and jittered, like the sentinel connector's.
+    clusterRetryStrategy: (times) => Math.round(Math.min(times * 25, maxDelay) * (0.5 + Math.random() / 2)),
+    scaleReads: scaleReadsFor(input.readFrom),
+    maxRedirections: maxRedirectionsFor(settings.queueTimeout),
+    retryDelayOnMoved: 0,
+    retryDelayOnFailover: CLUSTER_RETRY_MS,
+    retryDelayOnClusterDown: CLUSTER_RETRY_MS,
+    retryDelayOnTryAgain: CLUSTER_RETRY_MS,
+    slotsRefreshTimeout: SLOTS_REFRESH_TIMEOUT_MS,
+    slotsRefreshInterval: settings.masterCheckInterval,
+    natMap: options.natMap,
+    enableOfflineQueue: true,
+    // The connector connects once its guard is in front of `sendCommand`.
+    lazyConnect: true,
+  };
+}
