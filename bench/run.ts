@@ -1,6 +1,6 @@
 /**
  * `pnpm bench`: every benchmark against its peers in one go — failover matrix, cache overhead, Nest
- * store, session store, stampede — then rewrites the generated blocks of bench/RESULTS.md (machine, versions,
+ * store, session store, stampede, near cache — then rewrites the generated blocks of bench/RESULTS.md (machine, versions,
  * tables) and draws bench/results.svg. Prose around the blocks is kept.
  *
  *   pnpm bench                    # all of them
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { formatCacheTable, runCacheBench } from './cache/run.ts';
 import { type RatioBar, renderChart } from './chart.ts';
 import { formatFailoverTable, runFailoverBench } from './failover/run.ts';
+import { formatNearCacheTable, runNearCacheBench } from './near-cache/run.ts';
 import { formatNestTable, runNestBench } from './nest/run.ts';
 import { formatSessionTable, runSessionBench } from './session/run.ts';
 import { formatStampedeTable, runStampedeBench } from './stampede/run.ts';
@@ -95,6 +96,19 @@ async function main(): Promise<void> {
     for (const op of ['get', 'set'] as const) {
       ratios.push({ label: `Cache.${op} ÷ raw ioredis ${op}`, ratio: result.medians[op].ratio, goal: 0.95 });
     }
+  }
+  if (runs('near-cache')) {
+    console.log(
+      'near-cache: hot-key gets against raw ioredis and node-redis 5 CSC, and the staleness window…',
+    );
+    const result = await runNearCacheBench();
+    text = replaceBlock(
+      text,
+      'near-cache',
+      `Workload: ${result.workload}\n\n${formatNearCacheTable(result)}`,
+    );
+    // The ratio to raw GET (goal 10) stays in the table: on the chart's one scale it would flatten every other bar.
+    ratios.push({ label: 'near-cache get ÷ node-redis 5 CSC', ratio: result.ratios.csc, goal: 1 });
   }
   if (runs('nest')) {
     console.log('nest: KeyvSentinelStore against the Keyv Redis stores…');
