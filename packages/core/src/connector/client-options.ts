@@ -56,7 +56,6 @@ export function clientOptions(input: ClientOptionsInput): RedisOptions {
     username: options.username ?? location.username,
     password: options.password ?? location.password,
     connectTimeout: settings.socketConnectTimeout,
-    socketTimeout: options.socketTimeout,
     retryStrategy: delay.strategy,
     // Commands wait for the master in the offline queue; `queueTimeout` bounds that wait in time.
     maxRetriesPerRequest: null,

@@ -37,7 +37,15 @@ export interface ConnectorOptions {
    * SELECT, role check), since a paused node accepts the socket but never answers. Default 5000 ms.
    */
   socketConnectTimeout?: number;
-  /** Milliseconds without any reply, while commands are pending, before a data socket is dropped and reopened. Default: none. */
+  /**
+   * Milliseconds a data node may answer nothing while a command awaits its reply before its socket
+   * is dropped and reopened, so a master behind a partition that drops packets without closing the
+   * socket is noticed (within 1 to 1.5 times this); the commands in flight fail with
+   * `OutcomeUnknownError`, the queued ones go to the new connection. A blocking command awaiting its
+   * reply (BLPOP and the other B… commands, XREAD/XREADGROUP, WAIT, WAITAOF) stops the clock; any
+   * other command that takes longer than this (a slow script, KEYS on a huge db) fails. `0` turns
+   * the check off. Default 5000 ms.
+   */
   socketTimeout?: number;
   /** Where reads go. Default `'replicaPreferred'`. */
   readFrom?: ReadFrom;
@@ -122,7 +130,7 @@ export const CONNECTOR_OPTIONS = {
     env: { suffix: 'SOCKET_CONNECT_TIMEOUT', kind: 'milliseconds' },
   },
   socketTimeout: {
-    default: undefined,
+    default: 5000,
     identity: 'value',
     env: { suffix: 'SOCKET_TIMEOUT', kind: 'milliseconds' },
   },

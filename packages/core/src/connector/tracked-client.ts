@@ -13,6 +13,7 @@ import { type ClientRole, clientOptions } from './client-options.js';
 import type { ConnectorOptions, ConnectorSettings } from './connector-options.js';
 import { FailoverGuard, firstSentAt } from './failover-guard.js';
 import {
+  abandonSocket,
   assertClientInternals,
   closeNow,
   dropIfStillHandshaking,
@@ -28,6 +29,7 @@ import {
 } from './ioredis/client-internals.js';
 import { IOREDIS_TEXT, isAllSentinelsUnreachable } from './ioredis/driver-messages.js';
 import { nodeTrouble, parseSentinelFailure, translateNodeError } from './node-errors.js';
+import { ReplyWatchdog } from './reply-watchdog.js';
 import { mayResend } from './resend-window.js';
 
 /** One sentinel's failure to name a node, as ioredis reported it to this client. */
@@ -97,6 +99,7 @@ export class TrackedClient {
   /** Every command that was ever stranded, so a resend still held after a failover is known as one. */
   private readonly wasStranded = new WeakSet<Command>();
   private readonly walk: SentinelWalk | undefined;
+  private readonly watchdog: ReplyWatchdog | undefined;
   private queueTimer: NodeJS.Timeout | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -134,6 +137,10 @@ export class TrackedClient {
     );
     if (sentinel && this.role === 'master') onRoleMismatch(this.client, () => this.hooks.wrongRole(this));
     if (sentinel) this.walk = this.watchWalk(input.settings.sentinelTimeout);
+    const silence = input.settings.socketTimeout;
+    if (silence > 0) {
+      this.watchdog = new ReplyWatchdog(this.client, silence, (silentMs) => this.dropSilent(silentMs));
+    }
     this.listen();
     // Created lazily and connected only now: the first sentinel walk starts inside connect(), and
     // every hook above must be in place before it does.
@@ -192,6 +199,29 @@ export class TrackedClient {
       inFlight: new ClosedError('connector', { alias: this.alias, command: 'in flight' }),
     });
     this.walk?.stop();
+    this.watchdog?.stop();
+  }
+
+  /**
+   * The node answered nothing for `silentMs` while commands awaited their replies: they fail with
+   * `OutcomeUnknownError` rather than being resent (a command that is merely slow would otherwise
+   * be sent again and again), and the client reconnects at once, asking the sentinels anew.
+   */
+  private dropSilent(silentMs: number): void {
+    const cause = new Error(`no reply for ${silentMs} ms while commands were pending (socketTimeout)`);
+    this.lastError = cause;
+    const target = this.location.kind === 'sentinel' ? this.role : 'master';
+    this.hooks.error(this, nodeTrouble(cause, { target, node: this.node, alias: this.alias }));
+    abandonSocket(
+      this.client,
+      this.delay,
+      (command) =>
+        new OutcomeUnknownError(this.role, command.name, silentMs, {
+          alias: this.alias,
+          cause,
+          reason: 'silent node',
+        }),
+    );
   }
 
   private watchWalk(deadlineMs: number): SentinelWalk {

@@ -8,6 +8,7 @@ import type { NodeAddress } from '../../errors.js';
  * - `offlineQueue`, `prevCommandQueue` and `flushQueue`, to fail waiting commands with a typed
  *   error: the offline queue holds commands not sent yet, `prevCommandQueue` those written to a
  *   socket that died unanswered (ioredis resends them once it reconnects, and has no bound on that);
+ * - `commandQueue` and the socket's `bytesRead`, to notice a node that stopped answering;
  * - `sendCommand` and `condition`, to hold commands while a failover is open, but not the handshake;
  * - `connector.check`, the sentinel connector's role check, the only trace of a demoted master;
  * - `connector.connectToSentinel`, the one place ioredis opens a client to ask a sentinel: it walks
@@ -21,11 +22,14 @@ interface Queue {
   length: number;
   peekAt(i: number): { command: Command } | undefined;
   remove(i: number, n: number): void;
+  shift(): { command: Command } | undefined;
 }
 
 interface Internals {
   status: string;
   offlineQueue: Queue;
+  /** The commands written to the current socket and awaiting their replies, oldest first. */
+  commandQueue: Queue;
   /** Absent until a socket dies with commands in flight; null once they were resent. */
   prevCommandQueue?: Queue | null;
   stream?: Socket;
@@ -59,6 +63,10 @@ export function assertClientInternals(client: Redis, options: { sentinel: boolea
   const queue = inner.offlineQueue as Partial<Queue> | undefined;
   if (typeof queue?.peekAt !== 'function' || typeof queue.remove !== 'function') {
     problems.push('offlineQueue.peekAt()/remove()');
+  }
+  const pending = inner.commandQueue as Partial<Queue> | undefined;
+  if (typeof pending?.peekAt !== 'function' || typeof pending.shift !== 'function') {
+    problems.push('commandQueue.peekAt()/shift()');
   }
   const stranded = inner.prevCommandQueue as Partial<Queue> | null | undefined;
   if (stranded != null && (typeof stranded.peekAt !== 'function' || typeof stranded.remove !== 'function')) {
@@ -142,6 +150,32 @@ export function failWaiting(client: Redis, expired: (command: Command) => boolea
       i++;
     }
   }
+}
+
+/** The oldest command written to the client's socket and still awaiting its reply. */
+export function oldestPending(client: Redis): Command | undefined {
+  return internals(client).commandQueue.peekAt(0)?.command;
+}
+
+/** Bytes read from the client's socket so far; `undefined` without one. */
+export function bytesRead(client: Redis): number | undefined {
+  return internals(client).stream?.bytesRead;
+}
+
+/**
+ * Fails every command awaiting its reply on the client's socket, each with `error(command)`, and
+ * drops the socket, so none of them is resent; the client reconnects at once (see `reconnectNow`)
+ * and sends its queued commands there.
+ */
+export function abandonSocket(
+  client: Redis,
+  delay: ReconnectDelay,
+  error: (command: Command) => Error,
+): void {
+  const queue = internals(client).commandQueue;
+  for (let item = queue.shift(); item !== undefined; item = queue.shift())
+    item.command.reject(error(item.command));
+  reconnectNow(client, delay);
 }
 
 /** Fails every command queued on the client (offline or in flight) with `error`. */
