@@ -6,6 +6,7 @@ import {
   type ReadFrom,
 } from '../connector/connector-options.js';
 import { InvalidEnvError } from '../errors.js';
+import { maskLocation } from '../location/location.js';
 import type { CacheConfig, CacheOptions, NearCacheOptions } from './cache-config.js';
 
 type Env = Record<string, string | undefined>;
@@ -142,6 +143,21 @@ const SETTINGS: Record<string, Setting> = {
   },
 };
 
+/**
+ * `message` about the value `raw` with every secret the environment holds masked: a location's
+ * password (a URL pasted into the wrong variable, a shifted line in a .env file) and the value of
+ * any `…PASSWORD` variable, whole or URL-encoded.
+ */
+function hideSecrets(message: string, raw: string, env: Env, names: string[]): string {
+  let text = message.replaceAll(raw, maskLocation(raw));
+  for (const name of names) {
+    const secret = env[name];
+    if (!name.endsWith('PASSWORD') || secret === undefined || secret === '') continue;
+    text = text.replaceAll(secret, '***').replaceAll(encodeURIComponent(secret), '***');
+  }
+  return text;
+}
+
 /** Longest suffix first, so `SENTINEL_PASSWORD` is not read as alias `…_SENTINEL` + `PASSWORD`. */
 const SUFFIXES = Object.keys(SETTINGS).sort((a, b) => b.length - a.length);
 
@@ -185,11 +201,14 @@ export function cachesFromEnv(env: Env = process.env, prefix = 'CACHES_'): Recor
       );
     }
     const setting = SETTINGS[rest.slice(alias.length + 1)] as Setting;
+    const raw = env[variable] as string;
     try {
-      setting(entry.config, entry.options, env[variable] as string);
+      setting(entry.config, entry.options, raw);
     } catch (error) {
       if (!(error instanceof Problem)) throw error;
-      throw new InvalidEnvError(variable, error.message, { alias: alias.toLowerCase() });
+      throw new InvalidEnvError(variable, hideSecrets(error.message, raw, env, names), {
+        alias: alias.toLowerCase(),
+      });
     }
   }
 
@@ -200,7 +219,13 @@ export function cachesFromEnv(env: Env = process.env, prefix = 'CACHES_'): Recor
         alias: alias.toLowerCase(),
       });
     }
-    result[alias.toLowerCase()] = Object.keys(options).length > 0 ? { ...config, options } : config;
+    // Defined, not assigned: an alias `__proto__` must become an entry, not the result's prototype.
+    Object.defineProperty(result, alias.toLowerCase(), {
+      value: Object.keys(options).length > 0 ? { ...config, options } : config,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return result;
 }
