@@ -98,3 +98,24 @@ it('does not hold the handshake, so a reconnect during a hold still completes', 
   guard.release();
   expect(await write).toBe('OK');
 });
+
+it('awaitAcknowledgement calls back once, at the reply to the first command sent (held ones included)', async () => {
+  const guarded = client();
+  await guarded.ping();
+  const guard = new FailoverGuard(
+    guarded,
+    60_000,
+    (e) => e,
+    () => {},
+  );
+  guard.hold();
+  const held = guarded.set('guard:ack', '1');
+  const acknowledged: string[] = [];
+  guard.awaitAcknowledgement(() => acknowledged.push('ack'));
+  expect(acknowledged).toEqual([]);
+  guard.release();
+  await held;
+  expect(acknowledged).toEqual(['ack']);
+  await guarded.get('guard:ack');
+  expect(acknowledged).toEqual(['ack']);
+});

@@ -10,6 +10,7 @@ import {
 } from '../errors.js';
 import { type Location, type OneMasterLocation, toLocation } from '../location/location.js';
 import { SentinelAdmin, type SentinelAdminOptions } from '../sentinel/sentinel-admin.js';
+import { FailoverTelemetry } from '../telemetry/failover-telemetry.js';
 import { type ClientRole, sentinelTlsOptions } from './client-options.js';
 import { connectorKey } from './connector-key.js';
 import {
@@ -94,6 +95,7 @@ export class Connector extends EventEmitter<ConnectorEvents> {
   private reader: TrackedClient | undefined;
   private readonly companions = new Set<TrackedClient>();
   private readonly failover: FailoverState | undefined;
+  private telemetry: FailoverTelemetry | undefined;
   /** The topology's watch, shared with the process's other connectors on the same sentinels. */
   private readonly watch: WatchLease | undefined;
   private readonly unwatch: (() => void) | undefined;
@@ -217,6 +219,8 @@ export class Connector extends EventEmitter<ConnectorEvents> {
   }
 
   private failoverState(location: SentinelLocation): FailoverState {
+    const telemetry = new FailoverTelemetry(this.writer.client, location.masterName, this.alias);
+    this.telemetry = telemetry;
     return new FailoverState({
       masterName: location.masterName,
       failoverHoldTimeoutMs: this.settings.failoverHoldTimeout,
@@ -226,8 +230,14 @@ export class Connector extends EventEmitter<ConnectorEvents> {
         replica: () => this.reader?.position,
       },
       actions: {
-        holdWrites: () => this.writer.guard.hold(),
-        releaseWrites: () => this.writer.guard.release(),
+        holdWrites: () => {
+          this.writer.guard.hold();
+          telemetry.holdOpened();
+        },
+        releaseWrites: () => {
+          this.writer.guard.release();
+          telemetry.holdEnded();
+        },
         reconnectMaster: () => this.writer.reconnect(),
         moveReplica: () => this.reader?.reconnect(),
         masterDemoted: (node, waitedMs) => {
@@ -239,6 +249,8 @@ export class Connector extends EventEmitter<ConnectorEvents> {
           for (const companion of this.companions) {
             if (!same(companion.position, to)) companion.reconnect();
           }
+          telemetry.switched();
+          this.writer.guard.awaitAcknowledgement(() => telemetry.acknowledged());
           if (!this.closed) this.emit('failover', { masterName: location.masterName, from, to });
         },
         log: (message) => this.log('debug', message),
@@ -263,6 +275,7 @@ export class Connector extends EventEmitter<ConnectorEvents> {
       error: (_client, error) => this.report(error),
       holdTimedOut: () => {
         this.log('debug', 'failover hold timed out; writes go to the master the sentinels name');
+        this.telemetry?.holdEnded();
         this.failover?.holdTimedOut();
       },
     };

@@ -7,6 +7,7 @@ interface Held {
 }
 
 const FIRST_SENT = Symbol('sentinel-kit.firstSent');
+const ACK_WATCHED = Symbol('sentinel-kit.ackWatched');
 
 /** When (ms since epoch) the command was first given to a guarded client; ioredis may resend it later. */
 export function firstSentAt(command: Command): number | undefined {
@@ -34,6 +35,7 @@ export class FailoverGuard {
   private held: Held[] = [];
   private timer: NodeJS.Timeout | undefined;
   private closedWith: Error | undefined;
+  private onAcknowledged: (() => void) | undefined;
   private readonly send: SendCommand;
 
   constructor(
@@ -68,9 +70,21 @@ export class FailoverGuard {
     this.held = [];
     for (const { command, stream } of held) {
       const refused = this.refuse(command);
-      if (refused === undefined) this.send(command, stream);
-      else command.reject(refused);
+      if (refused !== undefined) {
+        command.reject(refused);
+        continue;
+      }
+      if (this.onAcknowledged !== undefined) this.watchAcknowledgement(command);
+      this.send(command, stream);
     }
+  }
+
+  /**
+   * Calls `onAcknowledged` once, when the first of the commands sent from now on (held ones
+   * included, the handshake not) gets its reply: how the time to resume after a switch is measured.
+   */
+  awaitAcknowledgement(onAcknowledged: () => void): void {
+    this.onAcknowledged = onAcknowledged;
   }
 
   /** Fails every held command, and every command sent from now on, with `error`. */
@@ -94,11 +108,25 @@ export class FailoverGuard {
       command.reject(refused);
       return command.promise;
     }
+    if (this.onAcknowledged !== undefined && !inHandshake(this.client)) this.watchAcknowledgement(command);
     if (this.timer !== undefined && !inHandshake(this.client)) {
       this.held.push({ command, stream });
       return command.promise;
     }
     return this.send(command, stream);
+  }
+
+  private watchAcknowledgement(command: Command): void {
+    const marked = command as Command & { [ACK_WATCHED]?: true };
+    if (marked[ACK_WATCHED]) return;
+    marked[ACK_WATCHED] = true;
+    const resolve = command.resolve;
+    command.resolve = (value: unknown) => {
+      const onAcknowledged = this.onAcknowledged;
+      this.onAcknowledged = undefined;
+      onAcknowledged?.();
+      resolve(value);
+    };
   }
 
   /** ioredis may send one command several times (offline queue, resend after reconnect): wrap once. */

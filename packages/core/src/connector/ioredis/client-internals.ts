@@ -4,7 +4,8 @@ import type { NodeAddress } from '../../errors.js';
 
 /**
  * Every ioredis member the connector uses that ioredis does not type publicly, in this one file:
- * - `reconnectTimeout` and `stream`, to cut a reconnect delay short or drop a socket whose peer hangs;
+ * - `reconnectTimeout` and `stream`, to cut a reconnect delay short or drop a socket whose peer hangs,
+ *   and to name the node a command was answered by in telemetry;
  * - `offlineQueue`, `prevCommandQueue` and `flushQueue`, to fail waiting commands with a typed
  *   error: the offline queue holds commands not sent yet, `prevCommandQueue` those written to a
  *   socket that died unanswered (ioredis resends them once it reconnects, and has no bound on that);
@@ -333,9 +334,19 @@ export function onRoleMismatch(client: Redis, onMismatch: (role: string | undefi
  */
 export function interceptSendCommand(client: Redis, intercept: SendCommand): SendCommand {
   const inner = internals(client);
-  const original = inner.sendCommand.bind(client);
+  const prototype = Object.getPrototypeOf(client) as Internals;
   inner.sendCommand = intercept;
-  return original;
+  // Looked up on every send, not bound once: an instrumentation (@opentelemetry/instrumentation-ioredis)
+  // that wraps the prototype's method after this client was created still sees its commands.
+  return (command, stream) => prototype.sendCommand.call(client, command, stream);
+}
+
+/** The node the client's socket is connected to now, as the socket names it; none for a Unix socket. */
+export function connectedNode(client: Redis): NodeAddress | undefined {
+  const stream = internals(client).stream;
+  const host = stream?.remoteAddress;
+  const port = stream?.remotePort;
+  return host === undefined || port === undefined ? undefined : { host, port };
 }
 
 /**
