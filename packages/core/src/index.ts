@@ -124,3 +124,4 @@ export type {
 export { BurstLog, type BurstLogger } from './shared/burst-log.js';
 export { escapeGlob } from './shared/glob-escape.js';
 export { type BatchEntry, TickBatcher, type TickBatcherOptions } from './shared/tick-batcher.js';
+export { configureTelemetry, type TelemetryOptions } from './telemetry/telemetry-options.js';

@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 import type { CompanionOptions, FailoverEvent, MasterCompanion } from '../connector/connector.js';
 import { CONNECTOR_OPTIONS, type ReadFrom } from '../connector/connector-options.js';
 import { InvalidCacheArgumentError, InvalidCacheConfigError } from '../errors.js';
+import { observeCacheCalls } from '../telemetry/cache-calls.js';
+import { observeConnection } from '../telemetry/observed-connection.js';
 import { checkEntries, checkKey, checkKeys, checkVersion } from './arguments.js';
 import type { CacheConfig, KeyFunction, VersionOpts } from './cache-config.js';
 import { CommandRunner } from './command-runner.js';
@@ -78,13 +80,11 @@ export class Cache {
   /** Reads answered from memory (`options.nearCache`); `undefined` when off. */
   private readonly near: NearCache | undefined;
   private readonly onClose: (() => Promise<void>) | undefined;
+  private readonly connection: CacheConnection;
   private closed = false;
 
-  constructor(
-    config: CacheConfig,
-    private readonly connection: CacheConnection,
-    settings: CacheSettings = {},
-  ) {
+  constructor(config: CacheConfig, connection: CacheConnection, settings: CacheSettings = {}) {
+    this.connection = observeConnection(this, connection);
     this.alias = settings.alias;
     this.onClose = settings.onClose;
     const context = this.context();
@@ -574,3 +574,6 @@ export class Cache {
     return this.alias === undefined ? {} : { alias: this.alias };
   }
 }
+
+// Spans and metrics for every call, whoever builds the cache; see docs/observability.md.
+observeCacheCalls(Cache.prototype);

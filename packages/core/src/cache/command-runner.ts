@@ -1,5 +1,6 @@
 import type { ConnectorLogger } from '../connector/connector-options.js';
 import type { BurstLog } from '../shared/burst-log.js';
+import { noteIgnoredFailure } from '../telemetry/call-record.js';
 import {
   ignoredFailureLine,
   ignoredFailuresLog,
@@ -42,6 +43,7 @@ export class CommandRunner {
   failed<T>(error: unknown, command: string, fallback: T): T {
     const typed = toCacheError(error, command, this.alias, !this.ignoreExceptions);
     if (this.ignoreExceptions && isConnectionFailure(typed)) {
+      noteIgnoredFailure(typed);
       this.burst.failed(ignoredFailureLine(this.alias, typed), { alias: this.alias, error: typed });
       return fallback;
     }
