@@ -56,6 +56,9 @@ const MISS = Symbol('sentinel_kit.miss');
 
 type Method = (this: object, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => unknown;
 
+/** The methods as they were before `observeCacheCalls`: how bench/telemetry measures the build without it. */
+export const unobservedCalls: Record<string, Method> = {};
+
 /**
  * Wraps each method of `OBSERVED_CALLS` on `prototype` (the `Cache` class's) so every call,
  * whoever built the cache, gets a span and metrics while an SDK is registered — and, while none
@@ -67,6 +70,7 @@ export function observeCacheCalls(prototype: object): void {
   for (const [name, kind] of Object.entries(OBSERVED_CALLS)) {
     const original = methods[name];
     if (typeof original !== 'function') throw new Error(`Cache has no method ${name} to observe`);
+    unobservedCalls[name] = original;
     methods[name] =
       name === 'iterKeys' ? observedIterable(name, kind, original) : observedCall(name, kind, original);
   }

@@ -29,7 +29,6 @@ export interface Instruments {
 let seenTracers: TracerProvider | undefined;
 let seenMeters: MeterProvider | undefined;
 let active: ActiveTelemetry | undefined;
-let allowed = true;
 /** The delegate of a proxy no SDK was registered with. */
 const idleDelegate = otel === undefined ? undefined : new otel.ProxyTracerProvider().getDelegate();
 
@@ -40,7 +39,7 @@ const idleDelegate = otel === undefined ? undefined : new otel.ProxyTracerProvid
  * rebuilt only when a provider changes.
  */
 export function activeTelemetry(): ActiveTelemetry | undefined {
-  if (otel === undefined || !allowed) return undefined;
+  if (otel === undefined) return undefined;
   const tracers = otel.trace.getTracerProvider();
   const meters = otel.metrics.getMeterProvider();
   if (tracers !== seenTracers || meters !== seenMeters) {
@@ -49,11 +48,6 @@ export function activeTelemetry(): ActiveTelemetry | undefined {
     active = build(otel, tracers, meters);
   }
   return active;
-}
-
-/** Turns reporting off and on for the whole process: how bench/cache measures the build without it. */
-export function allowTelemetry(on: boolean): void {
-  allowed = on;
 }
 
 function build(api: Otel, tracers: TracerProvider, meters: MeterProvider): ActiveTelemetry | undefined {
