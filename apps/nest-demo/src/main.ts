@@ -2,7 +2,10 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { startDemoCaches } from './demo-caches.js';
+import { startTelemetry } from './telemetry.js';
 
+// Before the caches and the app: ioredis is instrumented, and every cache reports from its first call.
+const telemetry = startTelemetry();
 const demo = await startDemoCaches();
 const app = await NestFactory.create(AppModule.forCaches(demo.config), { logger: ['error', 'warn'] });
 await app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '127.0.0.1');
@@ -26,5 +29,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopping = true;
     await app.close();
     await demo.stop();
+    await telemetry?.shutdown();
   });
 }

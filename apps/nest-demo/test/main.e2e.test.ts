@@ -11,7 +11,9 @@ let topo: Topology | undefined;
 
 /** Starts `src/main.ts` the way `pnpm start` does, on a free port; resolves with its URL and output so far. */
 async function startMain(extraEnv: Record<string, string>) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CACHES_')));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('CACHES_') && !name.startsWith('OTEL_')),
+  );
   const proc = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
     cwd: appDir,
     env: { ...env, PORT: '0', ...extraEnv },
@@ -86,6 +88,25 @@ describe('nest-demo main', () => {
     expect(await topo.client('master', { db: 1 }).get('dj:bi:1:hits')).toBe('1');
     expect(output()).toContain(`cache "default": ${topo.location}`);
     expect(output()).not.toContain('env-secret');
+    expect(await stopMain(proc)).toBe(0);
+  });
+
+  it('with OTEL_TRACES_EXPORTER=console, prints the spans of the cache calls and their Redis commands', {
+    timeout: 60_000,
+  }, async () => {
+    const { proc, url, output } = await startMain({
+      OTEL_TRACES_EXPORTER: 'console',
+      OTEL_METRICS_EXPORTER: 'none',
+    });
+    await request(url).post('/counter/hit').expect(200);
+    await pollUntil(() => output().includes("name: 'cache.incr'"), {
+      description: 'the cache.incr span',
+      timeoutMs: 15_000,
+    });
+    expect(output()).toContain("name: 'cache.add'");
+    expect(output()).toContain("'db.system.name': 'redis'");
+    expect(output()).toContain("'sentinel_kit.cache.alias': 'hp'");
+    expect(output()).not.toContain('demo-password');
     expect(await stopMain(proc)).toBe(0);
   });
 });
