@@ -150,7 +150,17 @@ describe('spans', () => {
     const found: string[] = [];
     for await (const key of cache.iterKeys('scan:*')) found.push(key);
     expect(found).toEqual(['scan:1']);
-    expect(only('cache.iterKeys').attributes['db.namespace']).toBeUndefined();
+    expect(only('cache.iterKeys').attributes).toMatchObject({
+      'db.namespace': '2',
+      'server.port': server.port,
+    });
+    let first: string | undefined;
+    for await (const key of cache.iterKeys('scan:*')) {
+      first = key;
+      break;
+    }
+    expect(first).toBe('scan:1');
+    expect(named('cache.iterKeys')).toHaveLength(2);
   });
 
   it('every public method that sends commands is observed', () => {

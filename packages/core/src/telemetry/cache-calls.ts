@@ -117,15 +117,24 @@ function observedIterable(name: string, kind: CallKind, original: Method): Metho
     if (telemetry === undefined || currentCall() !== undefined) return iterable;
     const cache = this;
     // The span covers the iteration, from the first key asked for to the last (or an early break).
-    return (async function* keys() {
+    return (async function* observedIteration() {
       const call = new Observation(telemetry, cache, name, kind, a);
       let failure: { error: unknown } | undefined;
+      const keys = iterable[Symbol.asyncIterator]();
       try {
-        yield* iterable;
+        // Each step inside the call, so its SCANs are the span's children and name their node.
+        for (
+          let step = await call.run(() => keys.next());
+          !step.done;
+          step = await call.run(() => keys.next())
+        ) {
+          yield step.value;
+        }
       } catch (error) {
         failure = { error };
         throw error;
       } finally {
+        await keys.return?.();
         call.end(undefined, failure);
       }
     })();

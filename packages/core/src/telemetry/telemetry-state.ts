@@ -26,6 +26,17 @@ export interface Instruments {
   resumeDuration: Histogram;
 }
 
+/**
+ * Where every copy of API 1.x registers the application's providers, so that copies share them:
+ * the API's own cross-copy contract. Reading it directly is the one check a call makes while no SDK
+ * is registered: cheaper than asking the API for both providers.
+ */
+const REGISTRY = Symbol.for('opentelemetry.js.api.1');
+interface Registry {
+  trace?: unknown;
+  metrics?: unknown;
+}
+
 let seenTracers: TracerProvider | undefined;
 let seenMeters: MeterProvider | undefined;
 let active: ActiveTelemetry | undefined;
@@ -40,6 +51,8 @@ const idleDelegate = otel === undefined ? undefined : new otel.ProxyTracerProvid
  */
 export function activeTelemetry(): ActiveTelemetry | undefined {
   if (otel === undefined) return undefined;
+  const registered = (globalThis as Record<symbol, Registry | undefined>)[REGISTRY];
+  if (registered?.trace === undefined && registered?.metrics === undefined) return undefined;
   const tracers = otel.trace.getTracerProvider();
   const meters = otel.metrics.getMeterProvider();
   if (tracers !== seenTracers || meters !== seenMeters) {
