@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Caches, createCaches, getRedisConnection } from '@sentinel-kit/core';
-import { startTopology, type Topology } from '@sentinel-kit/testkit';
+import { pollUntil, startTopology, type Topology } from '@sentinel-kit/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DjangoProcess } from './django/django-process.js';
@@ -26,6 +26,11 @@ beforeAll(async () => {
     zipped: { location: topo.locationFor(0), keyPrefix: 'zip', options: { ...options, compressor: 'zlib' } },
     gz: { location: topo.locationFor(0), keyPrefix: 'gz', options: { ...options, compressor: 'gzip' } },
     mp: { location: topo.locationFor(0), keyPrefix: 'mp', options: { ...options, serializer: 'msgpack' } },
+    near: {
+      location: topo.locationFor(0),
+      keyPrefix: 'dj',
+      options: { password: PASSWORD, nearCache: true },
+    },
   });
   raw0 = topo.client('master', { db: 0 });
   raw1 = topo.client('master', { db: 1 });
@@ -42,6 +47,19 @@ let k: string;
 beforeEach(() => {
   k = `i-${randomUUID().slice(0, 8)}`;
 });
+
+/** Reads `key` through `alias` until a read is answered from its near cache with `value`. */
+async function heldInMemory(alias: string, key: string, value: unknown): Promise<void> {
+  const cache = caches.get(alias);
+  await pollUntil(
+    async () => {
+      const hits = cache.nearCache?.hits ?? 0;
+      const got = await cache.get(key);
+      return JSON.stringify(got) === JSON.stringify(value) && (cache.nearCache?.hits ?? 0) > hits;
+    },
+    { description: `the near cache to hold ${key}` },
+  );
+}
 
 /** Django reads from a replica: wait until the master's writes so far have reached it. */
 async function replicated(alias = 'default'): Promise<void> {
@@ -222,5 +240,27 @@ describe('deletes and get_many', () => {
     await caches.default.clear();
     expect(await raw0.exists(`dj:1:${own}`)).toBe(0);
     expect(await raw0.exists(`dj:bi:1:${own}`, `zip:1:${own}`)).toBe(2);
+  });
+});
+
+describe('a near cache shared with Django', () => {
+  it('sees each write Django makes within the staleness bound, though it held the old value', async () => {
+    await django.call('default', 'set', [k, { round: 0 }]);
+    await heldInMemory('near', k, { round: 0 });
+    for (let round = 1; round <= 5; round++) {
+      await django.call('default', 'set', [k, { round }]);
+      const ackedAt = Date.now();
+      await pollUntil(
+        async () =>
+          (await caches.get('near').get<{ round: number }>(k))?.round === round ? true : undefined,
+        {
+          description: `Django's write ${round} to reach the near cache`,
+          intervalMs: 1,
+          timeoutMs: 5_000,
+        },
+      );
+      expect(Date.now() - ackedAt).toBeLessThanOrEqual(500);
+      await heldInMemory('near', k, { round });
+    }
   });
 });
