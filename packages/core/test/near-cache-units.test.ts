@@ -55,7 +55,7 @@ describe('NearStore: LRU bounded by count and bytes, never past an entry’s end
     store.get('a');
     store.put('c', bytes(1), forever);
     expect(store.get('b')).toBeUndefined();
-    expect(store.get('a')).toEqual(bytes(1));
+    expect(store.get('a')?.value).toEqual(bytes(1));
     expect(store.size).toBe(2);
   });
 
@@ -75,7 +75,7 @@ describe('NearStore: LRU bounded by count and bytes, never past an entry’s end
   it('holds a key known absent as null, and drops an entry at its end', () => {
     const store = new NearStore(10, forever);
     store.put('gone', null, forever);
-    expect(store.get('gone')).toBeNull();
+    expect(store.get('gone')?.value).toBeNull();
     store.put('old', bytes(1), Date.now() - 1);
     expect(store.get('old')).toBeUndefined();
     expect(store.size).toBe(1);

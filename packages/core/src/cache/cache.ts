@@ -13,7 +13,7 @@ import { GetOrSet, type GetOrSetCallOptions, type Producer } from './get-or-set.
 import { defaultKeyFunction, defaultReverseKeyFunction } from './key-function.js';
 import { KeySpace } from './key-space.js';
 import { Lock, type LockOptions } from './lock.js';
-import { NearCache, type NearCacheStats } from './near-cache/near-cache.js';
+import { ABSENT, NearCache, type NearCacheStats, NOT_HELD } from './near-cache/near-cache.js';
 import { OnceScript } from './once-script.js';
 import { ReadYourWrites } from './read-your-writes.js';
 import { resolveSerializer } from './serializers/index.js';
@@ -181,8 +181,11 @@ export class Cache {
   async get<T = unknown>(key: string, defaultValue?: T, opts?: VersionOpts): Promise<T | undefined> {
     // Hot path: await with an inline try rather than closures (bench/cache measures every allocation).
     const redisKey = this.keyOf('get', key, opts?.version);
-    let stored: Buffer | null | undefined = this.near?.peek(redisKey);
-    if (stored !== undefined) return stored === null ? defaultValue : (this.codec.decode(key, stored) as T);
+    if (this.near !== undefined) {
+      const held = this.near.read(redisKey, key, this.codec);
+      if (held !== NOT_HELD) return held === ABSENT ? defaultValue : (held as T);
+    }
+    let stored: Buffer | null;
     try {
       stored = await (this.near === undefined
         ? this.reader(redisKey).getBuffer(redisKey)

@@ -1,9 +1,15 @@
 import { InvalidCacheConfigError } from '../../errors.js';
 import type { NearCacheOptions } from '../cache-config.js';
+import type { ValueCodec } from '../value-codec.js';
 import { FillGuard } from './fill-guard.js';
 import { type NearCacheSettings, nearCacheSettings } from './near-cache-settings.js';
 import { NearStore } from './near-store.js';
 import { type TrackingConnection, TrackingLink } from './tracking-link.js';
+
+/** `NearCache.read`: memory holds nothing for the key; ask Redis. */
+export const NOT_HELD: unique symbol = Symbol('not held');
+/** `NearCache.read`: memory knows the key is missing in Redis. */
+export const ABSENT: unique symbol = Symbol('absent');
 
 /** What `cache.nearCache` shows: counts since the cache was built, and a way to empty it. */
 export interface NearCacheStats {
@@ -96,8 +102,25 @@ export class NearCache {
   /** The bytes held for `key` (`null`: known absent), or `undefined` when memory cannot answer. */
   peek(key: string): Buffer | null | undefined {
     const held = this.store.get(key);
-    if (held !== undefined) this.hits += 1;
-    return held;
+    if (held === undefined) return undefined;
+    this.hits += 1;
+    return held.value;
+  }
+
+  /**
+   * The value held for `key`, decoded by `codec` (`userKey` names it in decoding errors): a string,
+   * number, boolean or null is decoded once and shared, since no caller can change it; an object or
+   * array is decoded afresh on every hit, so a caller that changes its copy changes nothing held.
+   */
+  read(key: string, userKey: string, codec: ValueCodec): unknown {
+    const held = this.store.get(key);
+    if (held === undefined) return NOT_HELD;
+    this.hits += 1;
+    if (held.value === null) return ABSENT;
+    if (held.decoded !== undefined) return held.decoded.value;
+    const value = codec.decode(userKey, held.value);
+    if (value === null || typeof value !== 'object') held.decoded = { value };
+    return value;
   }
 
   /** Reads `key` from the master with its TTL in one round trip, and keeps it when that is safe. */

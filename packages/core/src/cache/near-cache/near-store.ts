@@ -1,10 +1,14 @@
 /** One entry: the stored bytes (`null`: Redis holds no such key), and when it stops being served. */
-interface Entry {
-  value: Buffer | null;
-  bytes: number;
+export interface NearEntry {
+  readonly value: Buffer | null;
+  readonly bytes: number;
   /** `Date.now()` at which it expires; `Infinity` for never. */
-  expiresAt: number;
+  readonly expiresAt: number;
+  /** The decoded value, once decoded, when it is immutable (a string, number, boolean or null). */
+  decoded?: { value: unknown };
 }
+
+type Entry = NearEntry;
 
 /**
  * The near cache's memory: stored bytes by Redis key, least recently used first (a `Map` keeps
@@ -29,17 +33,17 @@ export class NearStore {
     return this.bytes;
   }
 
-  /** The entry's value (`null` for a key known absent), or `undefined` when none is held. */
-  get(key: string): Buffer | null | undefined {
+  /** The entry of `key`, or `undefined` when none is held (or it expired). */
+  get(key: string): NearEntry | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
-    if (entry.expiresAt <= Date.now()) {
+    if (entry.expiresAt !== Number.POSITIVE_INFINITY && entry.expiresAt <= Date.now()) {
       this.remove(key, entry);
       return undefined;
     }
     this.entries.delete(key);
     this.entries.set(key, entry);
-    return entry.value;
+    return entry;
   }
 
   /** Holds `value` for `key` until `expiresAt`, evicting the least recently used beyond the bounds. */
