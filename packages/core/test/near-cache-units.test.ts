@@ -1,7 +1,9 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { Cache } from '../src/cache/cache.js';
 import { cachesFromEnv } from '../src/cache/env.js';
 import { FillGuard } from '../src/cache/near-cache/fill-guard.js';
+import { NearCache } from '../src/cache/near-cache/near-cache.js';
 import { NearStore } from '../src/cache/near-cache/near-store.js';
 import { createCache } from '../src/cache/registry.js';
 import { InvalidCacheConfigError, InvalidEnvError } from '../src/errors.js';
@@ -168,5 +170,93 @@ describe('nearCache from the environment', () => {
     expect(error).toBeInstanceOf(InvalidEnvError);
     expect((error as InvalidEnvError).variable).toBe(variable);
     expect((error as InvalidEnvError).alias).toBe('hp');
+  });
+});
+
+/** A fake connection whose replies the test releases by hand, to stage the in-flight race. */
+function fakeConnection() {
+  const node = { host: '127.0.0.1', port: 6379 };
+  const pending: { command: string; key: string; resolve: (value: unknown) => void }[] = [];
+  const client = (subscriber: boolean) => {
+    const emitter = new EventEmitter() as EventEmitter & Record<string, unknown>;
+    emitter.status = 'ready';
+    emitter.call = async (...args: string[]) => (args[1] === 'ID' ? 7 : 'OK');
+    emitter.subscribe = async () => 1;
+    if (!subscriber) {
+      const read = (command: string) => (key: string) =>
+        new Promise((resolve) => pending.push({ command, key, resolve }));
+      emitter.getBuffer = read('GET');
+      emitter.pttl = read('PTTL');
+    }
+    return emitter;
+  };
+  const subscriber = client(true);
+  const tracker = client(false);
+  const connection = {
+    companion: (options: { subscriber?: boolean }) => ({
+      client: (options.subscriber ? subscriber : tracker) as never,
+      node: () => node,
+      close: () => {},
+    }),
+    onFailover: () => () => {},
+  };
+  /** Answers every read sent so far: GET with `value`, PTTL with -1. */
+  const answer = (value: string) => {
+    for (const read of pending.splice(0)) read.resolve(read.command === 'GET' ? Buffer.from(value) : -1);
+  };
+  const invalidate = (key: string) =>
+    subscriber.emit('messageBuffer', Buffer.from('__redis__:invalidate'), [Buffer.from(key)]);
+  const link = async () => {
+    subscriber.emit('ready');
+    tracker.emit('ready');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  };
+  return { connection, answer, invalidate, link };
+}
+
+describe('NearCache: the in-flight race, end to end over a fake connection', () => {
+  const settings = { maxEntries: 10, maxBytes: Number.POSITIVE_INFINITY, ttlMs: Number.POSITIVE_INFINITY };
+
+  it('keeps a reply that nothing raced, and serves it from memory', async () => {
+    const fake = fakeConnection();
+    const near = new NearCache(settings, () => fake.connection);
+    const warm = near.fetch('k');
+    await fake.link();
+    fake.answer('"old"');
+    await warm;
+    const read = near.fetch('k');
+    fake.answer('"v1"');
+    expect((await read)?.toString()).toBe('"v1"');
+    expect(near.peek('k')?.toString()).toBe('"v1"');
+  });
+
+  it('does not keep a reply when the invalidation of its key overtook it', async () => {
+    const fake = fakeConnection();
+    const near = new NearCache(settings, () => fake.connection);
+    const warm = near.fetch('k');
+    await fake.link();
+    fake.answer('"old"');
+    await warm;
+    near.flush();
+    const read = near.fetch('k');
+    fake.invalidate('k');
+    fake.answer('"old"');
+    expect((await read)?.toString()).toBe('"old"');
+    expect(near.peek('k')).toBeUndefined();
+  });
+
+  it('does not keep a reply when a flush came while it was in flight, nor one sent before it was linked', async () => {
+    const fake = fakeConnection();
+    const near = new NearCache(settings, () => fake.connection);
+    const unlinked = near.fetch('early');
+    fake.answer('"x"');
+    await unlinked;
+    expect(near.peek('early')).toBeUndefined();
+    await fake.link();
+    const read = near.fetch('k');
+    near.flush();
+    fake.answer('"v"');
+    await read;
+    expect(near.peek('k')).toBeUndefined();
   });
 });
