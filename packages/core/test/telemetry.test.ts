@@ -4,7 +4,7 @@ import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { type Cache, configureTelemetry, createCache, InvalidCacheConfigError } from '@sentinel-kit/core';
-import { type Standalone, startStandalone } from '@sentinel-kit/testkit';
+import { pollUntil, type Standalone, startStandalone } from '@sentinel-kit/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OBSERVED_CALLS, UNOBSERVED_METHODS } from '../src/telemetry/cache-calls.js';
 import { type OtelSdk, registerOtelSdk } from './otel-sdk.js';
@@ -258,5 +258,27 @@ describe('metrics', () => {
         'sentinel_kit.cache.result': 'error',
       }),
     ).toBe(1);
+  });
+
+  it('the near cache: hits, misses and entries per alias, read at collection', async () => {
+    const near = createCache(
+      { location: server.location, keyPrefix: 'near', options: { nearCache: true } },
+      { alias: 'near' },
+    );
+    try {
+      await near.set('n', 1);
+      // Kept once its tracking connection is up: read until memory answers.
+      await pollUntil(async () => (await near.get('n')) === 1 && (near.nearCache?.hits ?? 0) > 0, {
+        description: 'a near-cache hit',
+      });
+      const alias = { 'sentinel_kit.cache.alias': 'near' };
+      const stats = near.nearCache;
+      expect(stats?.hits).toBeGreaterThan(0);
+      expect(await sdk.count('sentinel_kit.near_cache.hits', alias)).toBe(stats?.hits);
+      expect(await sdk.count('sentinel_kit.near_cache.misses', alias)).toBe(stats?.misses);
+      expect(await sdk.count('sentinel_kit.near_cache.size', alias)).toBe(1);
+    } finally {
+      await near.close();
+    }
   });
 });

@@ -24,6 +24,11 @@ export const METRIC = {
   failovers: 'sentinel_kit.failovers',
   holdDuration: 'sentinel_kit.failover.hold.duration',
   resumeDuration: 'sentinel_kit.failover.resume.duration',
+  nearHits: 'sentinel_kit.near_cache.hits',
+  nearMisses: 'sentinel_kit.near_cache.misses',
+  nearInvalidations: 'sentinel_kit.near_cache.invalidations',
+  nearFlushes: 'sentinel_kit.near_cache.flushes',
+  nearSize: 'sentinel_kit.near_cache.size',
 } as const;
 
 /** The span event of a call whose write waited in the failover hold. */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ReadFrom } from '../connector/connector-options.js';
 import { noteClient } from './call-record.js';
+import { watchNearCache } from './near-cache-metrics.js';
 
 /** A cache's two clients (the cache's `CacheConnection`, which this layer does not import). */
 export interface Clients {
@@ -31,9 +32,13 @@ class ObservedConnection implements Clients {
 /** The connection each observed cache was built on, unobserved. */
 const connections = new WeakMap<object, Clients>();
 
-/** What `cache` should use in place of `connection`, so its calls learn which client served them. */
+/**
+ * What `cache` should use in place of `connection`, so its calls learn which client served them;
+ * its near cache, if it gets one, joins the near-cache metrics.
+ */
 export function observeConnection(cache: object, connection: Clients): Clients {
   connections.set(cache, connection);
+  watchNearCache(cache);
   return new ObservedConnection(connection);
 }
 

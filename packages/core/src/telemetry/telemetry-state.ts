@@ -1,5 +1,6 @@
 import type { Counter, Histogram, Meter, MeterProvider, Tracer, TracerProvider } from '@opentelemetry/api';
 import { METRIC, SCOPE } from './names.js';
+import { observeNearCaches } from './near-cache-metrics.js';
 import { type Otel, otel } from './otel-api.js';
 
 /** Bucket bounds in seconds: a cache call takes from a fraction of a millisecond to a queueTimeout. */
@@ -77,6 +78,7 @@ function build(api: Otel, tracers: TracerProvider, meters: MeterProvider): Activ
 }
 
 function instruments(meter: Meter): Instruments {
+  observeNearCaches(meter);
   const seconds = (name: string, description: string, buckets: number[]) =>
     meter.createHistogram(name, { unit: 's', description, advice: { explicitBucketBoundaries: buckets } });
   return {
