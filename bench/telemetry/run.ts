@@ -6,8 +6,17 @@ import { startTopology } from '../../packages/testkit/src/index.js';
 import { closedLoop, median } from '../closed-loop.ts';
 import { type RegisteredSdk, registerSdk } from './sdk.ts';
 
-/** What each phase runs: the cache as built before telemetry existed, and with it under three setups. */
-const MODES = ['without instrumentation', 'no SDK', 'SDK, sampling off', 'SDK, sampling on'] as const;
+/**
+ * What each phase runs: the cache as built before telemetry existed (twice, on two caches: how far
+ * two identical subjects land apart in this run is its noise), and with it under three setups.
+ */
+const MODES = [
+  'without instrumentation',
+  'without instrumentation, again',
+  'no SDK',
+  'SDK, sampling off',
+  'SDK, sampling on',
+] as const;
 type Mode = (typeof MODES)[number];
 type Op = 'get' | 'set';
 
@@ -43,9 +52,9 @@ function withoutInstrumentation(cache: Cache): Cache {
 
 /**
  * `Cache.get`/`Cache.set` (bench/cache's workload: 50 in flight, 100-byte values, readFrom master)
- * in four modes, interleaved round by round with the order rotated, so drift on a shared machine
+ * in five modes, interleaved round by round with the order rotated, so drift on a shared machine
  * hits every mode alike: the same build without instrumentation (its methods from before they were
- * wrapped), instrumented with no SDK registered, with an SDK whose sampler drops every span (the
+ * wrapped; two caches of it, whose difference is the noise), instrumented with no SDK registered, with an SDK whose sampler drops every span (the
  * metrics still record), and with an SDK sampling every span into a batch processor.
  */
 export async function runTelemetryBench(
@@ -56,6 +65,7 @@ export async function runTelemetryBench(
   const config = { location: topo.location, keyPrefix: 'bench', options: { readFrom: 'master' as const } };
   const observed = createCache(config, { alias: 'bench' });
   const bare = withoutInstrumentation(createCache(config, { alias: 'bench' }));
+  const bareAgain = withoutInstrumentation(createCache(config, { alias: 'bench' }));
   let sdk: RegisteredSdk | undefined;
   const enter = async (mode: Mode) => {
     await sdk?.unregister();
@@ -64,7 +74,12 @@ export async function runTelemetryBench(
     if (mode === 'SDK, sampling on') sdk = registerSdk({ sampling: true });
   };
   const opsOf = (mode: Mode): Record<Op, (key: string) => Promise<unknown>> => {
-    const cache = mode === 'without instrumentation' ? bare : observed;
+    const cache =
+      mode === 'without instrumentation'
+        ? bare
+        : mode === 'without instrumentation, again'
+          ? bareAgain
+          : observed;
     return { get: (key) => cache.get(key), set: (key) => cache.set(key, TEXT) };
   };
   try {
@@ -119,6 +134,7 @@ export async function runTelemetryBench(
     await sdk?.unregister();
     await observed.close();
     await bare.close();
+    await bareAgain.close();
     await topo.stop();
   }
 }
