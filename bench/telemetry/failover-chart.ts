@@ -60,11 +60,13 @@ export interface FailoverRecording {
   scrapes: Scrape[];
   /** Seconds since the load started. */
   triggeredAt: number;
+  /** When the load stopped; the last scrape, taken once every call settled, may come later. */
+  stoppedAt: number;
 }
 
 /** Runs the load through one SENTINEL FAILOVER and returns every scrape. */
 export async function recordFailover(): Promise<FailoverRecording> {
-  const topo = await startTopology({ replicas: 1, sentinels: 3 });
+  const topo = await startTopology({ replicas: 2, sentinels: 3 });
   const sdk = registerSdk({ sampling: false });
   const cache = createCache({ location: topo.location, keyPrefix: 'chart' }, { alias: 'app' });
   const scrapes: Scrape[] = [];
@@ -75,8 +77,9 @@ export async function recordFailover(): Promise<FailoverRecording> {
     const since = () => (performance.now() - start) / 1000;
     const workers = Array.from({ length: WORKERS }, async (_, w) => {
       for (let i = 0; running; i++) {
-        const key = `k${w}:${i % 100}`;
-        // Half the workers write, half read (from the replica, readFrom's default): the hold stops only writes.
+        // Half the workers write, half read what the writer beside them writes (from a replica,
+        // readFrom's default): the hold stops only the writes.
+        const key = `k${w - (w % 2)}:${i % 100}`;
         if (w % 2 === 0) await cache.set(key, i).catch(() => {});
         else await cache.get(key).catch(() => {});
       }
@@ -94,9 +97,10 @@ export async function recordFailover(): Promise<FailoverRecording> {
     await switched;
     await new Promise((resolve) => setTimeout(resolve, AFTER_MS));
     running = false;
+    const stoppedAt = since();
     await Promise.all([...workers, scraper]);
     scrapes.push(await scrape(sdk.reader, since()));
-    return { scrapes, triggeredAt };
+    return { scrapes, triggeredAt, stoppedAt };
   } finally {
     running = false;
     await cache.close();
@@ -137,8 +141,9 @@ function rates(scrapes: Scrape[], key: string): { t: number; perSec: number }[] 
 }
 
 export function renderFailoverChart(recording: FailoverRecording): string {
-  const { scrapes, triggeredAt } = recording;
+  const { triggeredAt, stoppedAt } = recording;
   const summary = summarize(recording);
+  const scrapes = recording.scrapes.filter((s) => s.t <= stoppedAt);
   const width = 920;
   const height = 380;
   const left = 70;
