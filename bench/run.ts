@@ -5,6 +5,8 @@
  *
  *   pnpm bench                    # all of them
  *   pnpm bench -- failover cache  # some of them
+ *   pnpm bench soak [N]           # the failover bench N times (default 50), unhandled rejections fatal
+ *   pnpm bench fleet              # N app processes ride each failover (FLEET_APPS, default 200); only when named
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,9 +15,11 @@ import { fileURLToPath } from 'node:url';
 import { formatCacheTable, runCacheBench } from './cache/run.ts';
 import { type RatioBar, renderChart } from './chart.ts';
 import { formatFailoverTable, runFailoverBench } from './failover/run.ts';
+import { formatFleetTable, runFleetBench } from './fleet/run.ts';
 import { formatNearCacheTable, runNearCacheBench } from './near-cache/run.ts';
 import { formatNestTable, runNestBench } from './nest/run.ts';
 import { formatSessionTable, runSessionBench } from './session/run.ts';
+import { formatSoakTable, runSoak } from './soak/run.ts';
 import { formatStampedeTable, runStampedeBench } from './stampede/run.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -67,12 +71,13 @@ function replaceBlock(text: string, name: string, body: string): string {
 }
 
 async function main(): Promise<void> {
-  // About one failover run in ten, ioredis rejects a command nobody awaits when a socket closes
-  // (origin not yet found; see RESULTS.md). Report it instead of losing the whole run to it.
+  // A peer client's stray rejection must not cost a whole `pnpm bench` run: report it. The soak
+  // (`pnpm bench soak`) runs the failover bench with unhandled rejections fatal instead.
   process.on('unhandledRejection', (reason) => {
     console.warn(`warning: a promise rejected with no handler: ${String(reason)}`);
   });
   const wanted = process.argv.slice(2).filter((a) => a !== '--');
+  if (wanted[0] === 'soak') return soak(Number(wanted[1] ?? 50));
   const runs = (name: string) => wanted.length === 0 || wanted.includes(name);
   let text = replaceBlock(readFileSync(resultsPath, 'utf8'), 'machine', machine());
   const ratios: RatioBar[] = [];
@@ -133,10 +138,44 @@ async function main(): Promise<void> {
     text = replaceBlock(text, 'stampede', `Workload: ${result.workload}\n\n${formatStampedeTable(result)}`);
   }
 
+  // Hundreds of processes: run only when asked for by name.
+  if (wanted.includes('fleet')) {
+    const apps = Number(process.env.FLEET_APPS ?? 200);
+    console.log(
+      `fleet: ${apps} app processes, three aliases each, through kill -9, SENTINEL FAILOVER and SIGSTOP…`,
+    );
+    const result = await runFleetBench({ apps });
+    text = replaceBlock(text, 'fleet', `Workload: ${result.workload}\n\n${formatFleetTable(result)}`);
+  }
+
   writeFileSync(resultsPath, text);
   if (resume.length > 0 && ratios.length > 0)
     writeFileSync(chartPath, renderChart(resume, ratios, RESUME_CAP_MS));
   console.log(`wrote ${resultsPath}${resume.length > 0 && ratios.length > 0 ? ` and ${chartPath}` : ''}`);
+}
+
+/** `pnpm bench soak [N]`: prints each run as it ends and the summary; exits 1 if any run crashed. */
+async function soak(runs: number): Promise<void> {
+  if (!Number.isSafeInteger(runs) || runs < 1)
+    throw new Error(`soak: expected a number of runs, got ${runs}`);
+  console.log(`soak: the failover bench ${runs} times under node --unhandled-rejections=strict…`);
+  const result = await runSoak(runs, (run) => {
+    const sk = run.rows.filter((r) => r[1] === 'sentinel-kit').map((r) => `${r[0]} ${r[2]} lost ${r[4]}`);
+    const status = run.exitCode === 0 ? 'ok' : `CRASHED (${run.exitCode ?? run.signal})`;
+    console.log(
+      `run ${run.index}: ${status} in ${Math.round(run.ms / 1000)} s; sentinel-kit: ${sk.join(', ')}`,
+    );
+    // A loss on kill -9 or SIGSTOP, whoever's, with the +switch-master count that may explain it.
+    for (const [event, client, resume, , lost, , , switches] of run.rows) {
+      if (event !== 'SENTINEL FAILOVER' && Number(lost) > 0) {
+        console.log(
+          `  ${event} ${client}: ${lost} acked lost, resumed ${resume}, ${switches} +switch-master`,
+        );
+      }
+    }
+  });
+  console.log(`\n${formatSoakTable(result)}`);
+  if (result.crashed.length > 0) process.exitCode = 1;
 }
 
 main().catch((error: Error) => {

@@ -17,6 +17,8 @@ export interface FailoverRow {
   /** Extra copies in the list (a write applied twice after a resend). */
   duplicates: number;
   acknowledged: number;
+  /** Distinct `+switch-master` messages after the trigger: more than 1 means the new master was itself replaced. */
+  switches: number;
 }
 
 export interface FailoverBenchResult {
@@ -49,6 +51,7 @@ async function runScenario(scenario: Scenario, factories: SubjectFactory[]): Pro
     for (const w of writers) w.start();
     await pollUntil(() => writers.every((w) => w.acks.length >= 200), { description: 'writers warmed up' });
 
+    const triggeredAt = Date.now();
     const switched = topo.waitForSwitch({ timeoutMs: 30_000 });
     await TRIGGERS[scenario](topo);
     const sw = await switched;
@@ -68,6 +71,11 @@ async function runScenario(scenario: Scenario, factories: SubjectFactory[]): Pro
     for (const w of writers) w.stop();
     if (scenario === 'SIGSTOP') await topo.resumeMaster();
     const unanswered = await Promise.all(writers.map((w) => w.drain(5_000)));
+    const switches = new Set(
+      topo.sentinelEvents
+        .filter((e) => e.type === '+switch-master' && e.at >= triggeredAt)
+        .map((e) => e.message),
+    ).size;
 
     // Awaited here, not returned: `finally` below stops the topology, whose client `reader` is, and
     // a bare `return` let it do so while these LRANGEs were still in flight.
@@ -84,6 +92,7 @@ async function runScenario(scenario: Scenario, factories: SubjectFactory[]): Pro
           lost: w.acks.filter((a) => !present.has(a.value)).length,
           duplicates: stored.length - present.size,
           acknowledged: w.acks.length,
+          switches,
         };
       }),
     );
@@ -105,13 +114,13 @@ export async function runFailoverBench(
 
 export function formatFailoverTable(result: FailoverBenchResult): string {
   const lines = [
-    '| event | client | first write on new master after first +switch-master | failed commands | acked writes lost | duplicates | acked |',
-    '|---|---|---|---|---|---|---|',
+    '| event | client | first write on new master after first +switch-master | failed commands | acked writes lost | duplicates | acked | +switch-master |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of result.rows) {
     const resume = r.resumeMs === null ? `none within ${RESUME_CAP_MS / 1000} s` : `${r.resumeMs} ms`;
     lines.push(
-      `| ${r.scenario} | ${r.client} | ${resume} | ${r.failed} | ${r.lost} | ${r.duplicates} | ${r.acknowledged} |`,
+      `| ${r.scenario} | ${r.client} | ${resume} | ${r.failed} | ${r.lost} | ${r.duplicates} | ${r.acknowledged} | ${r.switches} |`,
     );
   }
   return lines.join('\n');
