@@ -11,10 +11,14 @@ interface NearCacheOwner {
 
 /** Every cache built in this process, held weakly: a cache the application dropped is not kept alive. */
 const caches = new Set<WeakRef<NearCacheOwner>>();
+/** Forgets a cache once it is collected, so building caches in a loop with no SDK leaves nothing behind. */
+const forget = new FinalizationRegistry<WeakRef<NearCacheOwner>>((ref) => caches.delete(ref));
 
 /** Makes `cache`'s near cache, if it has one, part of the near-cache metrics. */
 export function watchNearCache(cache: object): void {
-  caches.add(new WeakRef(cache as NearCacheOwner));
+  const ref = new WeakRef(cache as NearCacheOwner);
+  caches.add(ref);
+  forget.register(cache, ref);
 }
 
 /**
