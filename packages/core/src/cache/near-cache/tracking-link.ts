@@ -17,8 +17,11 @@ export interface TrackingSink {
 }
 
 const CHANNEL = '__redis__:invalidate';
-/** How soon to try linking again when the two connections are not (yet) on one master. */
-const RETRY_MS = 50;
+/**
+ * How soon to try linking again when the two connections are not (yet) on one master, or Redis
+ * refused `CLIENT TRACKING` (an ACL without it): doubling from the first to the last.
+ */
+const RETRY_MS = { first: 50, last: 2000 };
 
 const same = (a: NodeAddress | undefined, b: NodeAddress | undefined): boolean =>
   a !== undefined && b !== undefined && a.host === b.host && a.port === b.port;
@@ -45,6 +48,7 @@ export class TrackingLink {
   private linked = false;
   private linking = false;
   private retry: NodeJS.Timeout | undefined;
+  private retryMs = RETRY_MS.first;
   private closed = false;
 
   constructor(
@@ -130,6 +134,7 @@ export class TrackingLink {
     // Entries filled while unlinked were never tracked.
     this.sink.flush();
     this.linked = true;
+    this.retryMs = RETRY_MS.first;
   }
 
   private retryLater(): void {
@@ -137,7 +142,8 @@ export class TrackingLink {
     this.retry = setTimeout(() => {
       this.retry = undefined;
       void this.link();
-    }, RETRY_MS);
+    }, this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, RETRY_MS.last);
     this.retry.unref();
   }
 
