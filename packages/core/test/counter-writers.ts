@@ -57,6 +57,7 @@ export class CounterWriters {
     this.loops = this.keys.map((key) => this.loop(key));
   }
 
+  /** Stops the loops; each ends once its increment in flight is answered (or fails, as on a closed cache). */
   async stop(): Promise<void> {
     this.running = false;
     await Promise.all(this.loops);

@@ -13,9 +13,14 @@ type Kind = 'kill -9' | 'SENTINEL FAILOVER' | 'SIGSTOP';
 
 let topo: Topology | undefined;
 let cache: Cache | undefined;
+let writers: CounterWriters | undefined;
 
 afterEach(async () => {
+  // Writers first: a loop left running on a closed cache would spin on its ClosedError for ever.
+  const stopped = writers?.stop();
+  writers = undefined;
   await cache?.close();
+  await stopped;
   cache = undefined;
   await topo?.stop();
   topo = undefined;
@@ -33,7 +38,7 @@ async function rejoined(t: Topology, node: RedisNode): Promise<void> {
 }
 
 /** Fires one failover of `kind`, waits for the switch and for the old master to be a replica again. */
-async function failOver(t: Topology, kind: Kind, writers: CounterWriters): Promise<void> {
+async function failOver(t: Topology, kind: Kind, counters: CounterWriters): Promise<void> {
   const switched = t.waitForSwitch({ timeoutMs: 30_000 });
   let old: RedisNode;
   if (kind === 'kill -9') old = await t.killMaster();
@@ -43,8 +48,8 @@ async function failOver(t: Topology, kind: Kind, writers: CounterWriters): Promi
     await t.failover();
   }
   await switched;
-  const ackedAtSwitch = writers.acked;
-  await pollUntil(() => writers.acked >= ackedAtSwitch + 200, {
+  const ackedAtSwitch = counters.acked;
+  await pollUntil(() => counters.acked >= ackedAtSwitch + 200, {
     description: '200 increments acknowledged after the switch',
     timeoutMs: 20_000,
   });
@@ -65,13 +70,14 @@ describe('counters through failovers: no increment applied twice', () => {
       );
       cache = c;
       const keys = Array.from({ length: WRITERS }, (_, i) => `counter-${i}`);
-      const writers = new CounterWriters(c, keys);
-      await writers.start();
-      await pollUntil(() => writers.acked >= 500, { description: '500 increments acknowledged' });
-      for (let round = 0; round < ROUNDS; round++) await failOver(t, kind, writers);
-      await writers.stop();
+      const w = new CounterWriters(c, keys);
+      writers = w;
+      await w.start();
+      await pollUntil(() => w.acked >= 500, { description: '500 increments acknowledged' });
+      for (let round = 0; round < ROUNDS; round++) await failOver(t, kind, w);
+      await w.stop();
 
-      const tallies = await writers.tally();
+      const tallies = await w.tally();
       const sum = (pick: (tally: (typeof tallies)[number]) => number) =>
         tallies.reduce((total, tally) => total + pick(tally), 0);
       console.log(
