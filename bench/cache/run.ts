@@ -75,7 +75,8 @@ export async function runCacheBench(options: CacheBenchOptions = {}): Promise<Ca
   const topo = await startTopology({ replicas: 1, sentinels: 3 });
   const cache = createCache({ location: topo.location, keyPrefix: 'bench', options: { readFrom: 'master' } });
   try {
-    const raw = cache.client();
+    // A sentinel alias: its client is one server's `Redis`, never a cluster's.
+    const raw = cache.client() as Redis;
     const subjects = ops(cache, raw);
     for (let i = 0; i < KEYS; i++) await cache.set(`k${i}`, TEXT);
     // Warm-up: JIT both paths before measuring.

@@ -1,4 +1,5 @@
 export { Cache, type CacheConnection, type CacheSettings } from './cache/cache.js';
+export type { CacheClient } from './cache/cache-client.js';
 export type {
   CacheConfig,
   CacheOptions,
@@ -25,6 +26,7 @@ export { Lock, type LockOptions } from './cache/lock.js';
 export type { NearCacheStats } from './cache/near-cache/near-cache.js';
 export { DEFAULT_READ_YOUR_WRITES_MS } from './cache/read-your-writes.js';
 export {
+  type AnyConnector,
   type Caches,
   connectorOptionsOf,
   createCache,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { QuorumCheck, SentinelReplicaInfo } from '@sentinel-kit/core';
+import { ClusterConnector, type QuorumCheck, type SentinelReplicaInfo } from '@sentinel-kit/core';
 import { CachesService } from './caches.service.js';
 import { DEFAULT_CACHE_ALIAS } from './sentinel-cache.constants.js';
 
@@ -25,6 +25,8 @@ export interface SentinelHealthDetails {
   /** Replicas the sentinels know, and those of them online. */
   replicas?: { online: number; known: number };
   quorum?: QuorumCheck;
+  /** For a Redis Cluster alias: `CLUSTER INFO`'s state, slots served and nodes known. */
+  cluster?: { state: string; slotsOk: number; knownNodes: number };
   /** Why the status is "down". */
   reason?: string;
 }
@@ -41,7 +43,8 @@ class HealthCheckTimeout extends Error {}
  * A @nestjs/terminus health indicator (structurally: terminus needs no import of it here, so it
  * stays an optional peer). Up when the master the sentinels name answers `ROLE` with `master`, at
  * least `minReplicas` replicas are online, and `SENTINEL CKQUORUM` is OK. A one-server location
- * (no sentinels) checks the role only. A "down" result is returned, never thrown.
+ * (no sentinels) checks the role only; a Redis Cluster alias, that `CLUSTER INFO` reports
+ * `cluster_state:ok`. A "down" result is returned, never thrown.
  *
  * ```ts
  * @Get('health') @HealthCheck()
@@ -70,6 +73,7 @@ export class SentinelHealthIndicator {
 
   private async check(alias: string, minReplicas: number): Promise<SentinelHealthDetails> {
     const connector = this.caches.registry.connector(alias);
+    if (connector instanceof ClusterConnector) return this.checkCluster(alias, connector.master());
     const roleReply = connector.master().call('ROLE') as Promise<unknown[]>;
     const { location } = connector;
     if (location.kind !== 'sentinel') {
@@ -111,6 +115,27 @@ export class SentinelHealthIndicator {
       details.status = 'down';
       details.reason = problems.join('; ');
     }
+    return details;
+  }
+
+  /** A cluster alias is up when the node asked reports `cluster_state:ok`: every slot has a master. */
+  private async checkCluster(
+    alias: string,
+    client: ReturnType<ClusterConnector['master']>,
+  ): Promise<SentinelHealthDetails> {
+    const text = String(await client.call('CLUSTER', 'INFO'));
+    const field = (name: string) => new RegExp(`^${name}:(\\S+)`, 'm').exec(text)?.[1] ?? '';
+    const state = field('cluster_state');
+    const details: SentinelHealthDetails = {
+      status: state === 'ok' ? 'up' : 'down',
+      alias,
+      cluster: {
+        state,
+        slotsOk: Number(field('cluster_slots_ok')),
+        knownNodes: Number(field('cluster_known_nodes')),
+      },
+    };
+    if (state !== 'ok') details.reason = `CLUSTER INFO reports cluster_state:${state}`;
     return details;
   }
 }

@@ -168,6 +168,10 @@ export class Cluster {
       );
     });
     if (!layoutSeen) return false;
+    // CLUSTER SLOTS, where clients learn the layout, lists a replica only once its replication
+    // offset is known to be past 0: until then a client would read every slot from its master.
+    const ranges = (await this.ask(node, 'CLUSTER', 'SLOTS')) as unknown[][];
+    if (!ranges.every((range) => range.length - 3 === replicasPerMaster)) return false;
     if (this.nodes.indexOf(node) < masters) return true;
     const replication = parseInfo(String(await this.ask(node, 'INFO', 'replication')));
     return replication.master_link_status === 'up';

@@ -90,6 +90,9 @@ export function clusterNodeConfig(config: ClusterNodeConfig): string {
     `cluster-node-timeout ${config.nodeTimeoutMs}`,
     `cluster-require-full-coverage ${config.requireFullCoverage ? 'yes' : 'no'}`,
     'cluster-replica-validity-factor 0',
+    // The master's pings move each replica's offset past 0 within a second, so CLUSTER SLOTS lists
+    // it (Redis leaves out replicas whose offset is 0) instead of after the default 10 s.
+    'repl-ping-replica-period 1',
   ];
   return `${base}${lines.join('\n')}\n`;
 }

@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
 import type { CompanionOptions, FailoverEvent, MasterCompanion } from '../connector/connector.js';
 import { CONNECTOR_OPTIONS, type ReadFrom } from '../connector/connector-options.js';
 import { InvalidCacheArgumentError, InvalidCacheConfigError } from '../errors.js';
 import { observeCacheCalls } from '../telemetry/cache-calls.js';
 import { observeConnection } from '../telemetry/observed-connection.js';
 import { checkEntries, checkKey, checkKeys, checkVersion } from './arguments.js';
+import { type CacheClient, deleteAcross, mgetAcross } from './cache-client.js';
 import type { CacheConfig, KeyFunction, VersionOpts } from './cache-config.js';
 import { CommandRunner } from './command-runner.js';
 import { resolveCompressor } from './compressors/index.js';
@@ -24,9 +24,9 @@ import { WriteBatcher } from './write-batcher.js';
 /** The two clients a cache needs; a `Connector` is one. */
 export interface CacheConnection {
   /** The client for writes; always reaches the current master. */
-  master(): Redis;
+  master(): CacheClient;
   /** The client that serves reads now under the read policy `readFrom`. */
-  replica(readFrom?: ReadFrom): Redis;
+  replica(readFrom?: ReadFrom): CacheClient;
   /** A connection of the cache's own to the current master (`Connector.companion`); for `nearCache`. */
   companion?(options: CompanionOptions): MasterCompanion;
   /** Calls `listener` on every failover and returns how to stop; for `nearCache`. */
@@ -267,7 +267,7 @@ export class Cache {
     if (checkKeys('getMany', keys, this.alias).length === 0) return {};
     const redisKeys = keys.map((key) => this.keyOf('getMany', key, opts.version));
     const stored = await this.run('MGET', [], () =>
-      this.near === undefined ? this.reader(redisKeys).mgetBuffer(...redisKeys) : this.nearGetMany(redisKeys),
+      this.near === undefined ? mgetAcross(this.reader(redisKeys), redisKeys) : this.nearGetMany(redisKeys),
     );
     const found: Record<string, unknown> = {};
     stored.forEach((bytes, i) => {
@@ -326,7 +326,7 @@ export class Cache {
     for (const redisKey of redisKeys) this.wrote(redisKey);
     return this.afterWrite(
       redisKeys,
-      this.run('DEL', 0, () => this.writer().del(...redisKeys)),
+      this.run('DEL', 0, () => deleteAcross(this.writer(), redisKeys)),
     );
   }
 
@@ -473,7 +473,7 @@ export class Cache {
    * The raw ioredis client behind this cache: the master's (default), or with `write: false` the
    * one reads use now (django-redis's `get_client(write=...)`).
    */
-  client(options: { write?: boolean } = {}): Redis {
+  client(options: { write?: boolean } = {}): CacheClient {
     return options.write === false ? this.reader() : this.writer();
   }
 
@@ -494,7 +494,7 @@ export class Cache {
   }
 
   /** The client for a read of `redisKey` (or keys): the master when this process wrote one lately. */
-  private reader(redisKey?: string | string[]): Redis {
+  private reader(redisKey?: string | string[]): CacheClient {
     const recent = this.recentWrites;
     if (recent !== undefined && redisKey !== undefined) {
       const pending = typeof redisKey === 'string' ? recent.pending(redisKey) : recent.anyPending(redisKey);
@@ -509,7 +509,7 @@ export class Cache {
    * The master's client, after the writes the batcher still holds: a command sent next (a delete,
    * an increment, a read from the master) reaches Redis after the `set`s issued before it.
    */
-  private writer(): Redis {
+  private writer(): CacheClient {
     this.writes.flush();
     return this.connection.master();
   }

@@ -1,6 +1,8 @@
-import type { Redis } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { isReplyError } from '../connector/ioredis/driver-messages.js';
 import { InvalidCacheArgumentError, KeyNotFoundError, ValueNotIntegerError } from '../errors.js';
+import { keySlot } from '../shared/key-slot.js';
+import { type CacheClient, isCluster } from './cache-client.js';
 import type { CommandRunner } from './command-runner.js';
 import type { OnceScript } from './once-script.js';
 import type { ValueCodec } from './value-codec.js';
@@ -24,6 +26,19 @@ redis.call('rename', KEYS[1], KEYS[2])
 redis.call('set', KEYS[3], '1', 'px', ARGV[1])
 return 1`;
 
+/**
+ * A version move between two slots of a cluster, which no command or script can span: the value and
+ * its remaining TTL copied by DUMP/RESTORE, then the old key deleted. Running it again after a lost
+ * reply gives the same result; between the RESTORE and the DEL a reader may find both versions.
+ */
+async function moveAcrossSlots(client: Cluster, from: string, to: string): Promise<number> {
+  const [dump, pttl] = await Promise.all([client.dumpBuffer(from), client.pttl(from)]);
+  if (dump === null || pttl === -2) return 0;
+  await client.restore(to, Math.max(pttl, 0), dump, 'REPLACE');
+  await client.del(from);
+  return 1;
+}
+
 /** What the counters need of their cache. */
 export interface CountersSettings {
   alias: string | undefined;
@@ -31,7 +46,7 @@ export interface CountersSettings {
   runner: CommandRunner;
   /** Runs the scripts so that a resend after a dropped connection does not apply them twice. */
   once: OnceScript;
-  master(): Redis;
+  master(): CacheClient;
 }
 
 /**
@@ -72,7 +87,11 @@ export class Counters {
     let moved: unknown;
     try {
       moved =
-        from === to ? await master.exists(from) : await this.settings.once.run(master, MOVE, [from, to], []);
+        from === to
+          ? await master.exists(from)
+          : isCluster(master) && keySlot(from) !== keySlot(to)
+            ? await moveAcrossSlots(master, from, to)
+            : await this.settings.once.run(master, MOVE, [from, to], []);
     } catch (error) {
       throw this.settings.runner.typed(error, 'RENAME');
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { CacheClient } from './cache-client.js';
 
 // The value if there is one, else the lock if it is free: one round trip for a waiter's check, and
 // no gap in which a holder could store and release between a waiter's read and its attempt.
@@ -35,7 +35,7 @@ export class FillLock {
   private readonly token = randomUUID();
 
   constructor(
-    private readonly master: () => Redis,
+    private readonly master: () => CacheClient,
     /** The Redis key being filled. */
     readonly redisKey: string,
     /** Milliseconds the lock lives when its holder never releases it. */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { type CacheClient, isCluster } from './cache-client.js';
 
 /** One channel's listeners in this process, and how many announcements it had. */
 interface Channel {
@@ -18,11 +18,11 @@ interface Channel {
  * which covers a message lost in a reconnect and a holder that died without announcing.
  */
 export class FillNotices {
-  private client: Redis | undefined;
+  private client: CacheClient | undefined;
   private readonly channels = new Map<string, Channel>();
   private closed = false;
 
-  constructor(private readonly open: () => Redis) {}
+  constructor(private readonly open: () => CacheClient) {}
 
   /** Starts listening on `channel`; resolves once the subscription is in place. Pair with `unlisten`. */
   async listen(channel: string): Promise<void> {
@@ -83,9 +83,11 @@ export class FillNotices {
     this.client = undefined;
   }
 
-  private subscriber(): Redis {
+  private subscriber(): CacheClient {
     if (this.client !== undefined) return this.client;
-    const client = this.open().duplicate();
+    const source = this.open();
+    // A cluster's PUBLISH reaches every node, so a subscriber on any node hears each announcement.
+    const client: CacheClient = isCluster(source) ? source.duplicate() : source.duplicate();
     // A subscriber's failures cost a wakeup at most; the waiter's timer covers them.
     client.on('error', () => {});
     client.on('message', (channel: string) => {

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { ConnectorLogger } from '../connector/connector-options.js';
 import { GetOrSetLockError, InvalidCacheArgumentError, InvalidCacheConfigError } from '../errors.js';
+import type { CacheClient } from './cache-client.js';
 import type { GetOrSetOptions, VersionOpts } from './cache-config.js';
 import { isConnectionFailure, toCacheError } from './cache-failures.js';
 import { FillLock, type FillState } from './fill-lock.js';
@@ -28,7 +28,7 @@ export interface GetOrSetSettings {
   /** Stored bytes → the value, as `get` decodes them. */
   decode(key: string, bytes: Buffer): unknown;
   makeKey(key: string, version?: number): string;
-  master(): Redis;
+  master(): CacheClient;
   ignoreExceptions: boolean;
   /** The cache's `options.getOrSet`. */
   defaults: GetOrSetOptions;

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { escapeGlob } from '../shared/glob-escape.js';
+import { type CacheClient, deleteAcross, scanTargets } from './cache-client.js';
 import type { KeyFunction } from './cache-config.js';
 import type { CommandRunner } from './command-runner.js';
 import { isOwnKey } from './key-function.js';
@@ -15,13 +15,14 @@ export interface KeySpaceSettings {
   /** True when the user replaced Django's key layout: `clear()` then matches what it builds. */
   customKeyFunction: boolean;
   runner: CommandRunner;
-  reader(): Redis;
-  master(): Redis;
+  reader(): CacheClient;
+  master(): CacheClient;
 }
 
 /**
  * The cache's keys as a whole — `keys`, `iterKeys`, `deletePattern`, `clear` — by SCAN with a
- * `MATCH` built from the key function, never `KEYS` or `FLUSHDB`.
+ * `MATCH` built from the key function, never `KEYS` or `FLUSHDB`; on a cluster, SCAN of every
+ * master and UNLINK per slot.
  */
 export class KeySpace {
   constructor(private readonly settings: KeySpaceSettings) {}
@@ -60,7 +61,13 @@ export class KeySpace {
     return this.settings.keyFunction(pattern, escapeGlob(this.settings.keyPrefix), version);
   }
 
-  private async *scan(client: Redis, match: string): AsyncIterable<string[]> {
+  /** Every key matching `match`, in SCAN batches: of the one server, or of each master of a cluster. */
+  private async *scan(client: CacheClient, match: string): AsyncIterable<string[]> {
+    const targets = await this.settings.runner.run('SCAN', [], () => scanTargets(client));
+    for (const target of targets) yield* this.scanOne(target, match);
+  }
+
+  private async *scanOne(client: CacheClient, match: string): AsyncIterable<string[]> {
     const none: [string, string[]] = ['0', []];
     let cursor = '0';
     do {
@@ -79,7 +86,7 @@ export class KeySpace {
       const own = batch.filter(keep);
       for (let i = 0; i < own.length; i += DELETE_BATCH) {
         const slice = own.slice(i, i + DELETE_BATCH);
-        deleted += await this.settings.runner.run('UNLINK', 0, () => master.unlink(...slice));
+        deleted += await this.settings.runner.run('UNLINK', 0, () => deleteAcross(master, slice, 'unlink'));
       }
     }
     return deleted;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
 import { InvalidCacheArgumentError, LockNotOwnedError, LockTimeoutError } from '../errors.js';
+import type { CacheClient } from './cache-client.js';
 import { toCacheError } from './cache-failures.js';
 
 // The token comparisons run inside Redis so a lock that expired and was taken by someone else is
@@ -69,7 +69,7 @@ export class Lock {
   private readonly blocking: boolean;
 
   constructor(
-    private readonly client: () => Redis,
+    private readonly client: () => CacheClient,
     /** The lock's name as given to `cache.lock()`. */
     readonly name: string,
     /** The Redis key that holds the token. */
@@ -158,7 +158,7 @@ export class Lock {
   }
 
   /** Runs one Redis call on the master, surfacing driver failures as the cache's typed errors. */
-  private async call<T>(command: string, run: (client: Redis) => Promise<T>): Promise<T> {
+  private async call<T>(command: string, run: (client: CacheClient) => Promise<T>): Promise<T> {
     try {
       return await run(this.client());
     } catch (error) {

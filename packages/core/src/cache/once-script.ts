@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Command, type Redis } from 'ioredis';
+import { Command } from 'ioredis';
 import { resendOnlyWithin } from '../connector/resend-window.js';
+import { keySlot, slotTag } from '../shared/key-slot.js';
+import { type CacheClient, isCluster } from './cache-client.js';
 
 /** Where a script records what one call did: outside every cache's key prefix, so no scan lists it. */
 const RECORD_PREFIX = 'sentinel-kit:once:';
@@ -32,8 +34,10 @@ export class OnceScript {
    * EVALs `script` with `keys` and the call's record key after them (its last KEYS entry), and
    * `args` then `recordMs` (its last ARGV entry).
    */
-  run(client: Redis, script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
-    const record = `${RECORD_PREFIX}${randomUUID()}`;
+  run(client: CacheClient, script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
+    // On a cluster a script's keys must share a slot: the record takes its first key's.
+    const tag = isCluster(client) && keys[0] !== undefined ? slotTag(keySlot(keys[0])) : '';
+    const record = `${RECORD_PREFIX}${tag}${randomUUID()}`;
     const command = new Command('eval', [script, keys.length + 1, ...keys, record, ...args, this.recordMs]);
     return client.sendCommand(resendOnlyWithin(command, this.windowMs)) as Promise<unknown>;
   }

@@ -1,11 +1,36 @@
 import type { Redis } from 'ioredis';
+import { ClusterConnector } from '../connector/cluster-connector.js';
 import { Connector } from '../connector/connector.js';
 import { connectorKey } from '../connector/connector-key.js';
 import { type ConnectorOptions, PASSED_OPTIONS } from '../connector/connector-options.js';
 import { closedClient } from '../connector/ioredis/client-internals.js';
-import { ClosedError, UnknownCacheAliasError } from '../errors.js';
+import { ClosedError, UnknownCacheAliasError, UnsupportedLocationError } from '../errors.js';
+import { toLocation } from '../location/location.js';
 import { Cache, type CacheConnection } from './cache.js';
+import type { CacheClient } from './cache-client.js';
 import type { CacheConfig } from './cache-config.js';
+
+/** What serves a cache: a `Connector` (sentinels or one server), or a `ClusterConnector`. */
+export type AnyConnector = Connector | ClusterConnector;
+
+/** The connector `options` need: a `ClusterConnector` for a `redis+cluster://` location, else a `Connector`. */
+function openConnector(options: ConnectorOptions): AnyConnector {
+  return toLocation(options.location).kind === 'cluster'
+    ? new ClusterConnector(options)
+    : new Connector(options);
+}
+
+/**
+ * Parses the location now, so a bad one fails here rather than on first use, and refuses what a
+ * cluster does not support yet: the near cache needs a connection of its own to the one master.
+ */
+function checkConfig(config: CacheConfig, options: ConnectorOptions, alias: string): string {
+  const key = connectorKey(options);
+  if (config.options?.nearCache && toLocation(options.location).kind === 'cluster') {
+    throw new UnsupportedLocationError('"nearCache"', 'cluster', { alias });
+  }
+  return key;
+}
 
 /** The connector options a cache config implies: its location and the connection part of `options`. */
 export function connectorOptionsOf(config: CacheConfig, alias?: string): ConnectorOptions {
@@ -26,20 +51,28 @@ export function connectorOptionsOf(config: CacheConfig, alias?: string): Connect
  * without opening sockets (Django's caches connect lazily too). Once the cache is `closed()` it
  * opens nothing again: its client fails every call with `ClosedError`.
  */
-function lazyConnection(open: () => Connector, closed: () => boolean, alias: string): CacheConnection {
+function lazyConnection(open: () => AnyConnector, closed: () => boolean, alias: string): CacheConnection {
   let refused: Redis | undefined;
   const refuse = (): Redis => {
     refused ??= closedClient(new ClosedError('cache', { alias, command: 'unsent' }));
     return refused;
   };
+  const oneMaster = (): Connector => {
+    const connector = open();
+    if (connector instanceof ClusterConnector)
+      throw new UnsupportedLocationError('"nearCache"', 'cluster', { alias });
+    return connector;
+  };
   return {
     master: () => (closed() ? refuse() : open().master()),
     replica: (readFrom) => (closed() ? refuse() : open().replica(readFrom)),
     companion: (options) =>
-      closed() ? { client: refuse(), node: () => undefined, close: () => {} } : open().companion(options),
+      closed()
+        ? { client: refuse(), node: () => undefined, close: () => {} }
+        : oneMaster().companion(options),
     onFailover: (listener) => {
       if (closed()) return () => {};
-      const connector = open();
+      const connector = oneMaster();
       connector.on('failover', listener);
       return () => connector.off('failover', listener);
     },
@@ -53,11 +86,11 @@ function lazyConnection(open: () => Connector, closed: () => boolean, alias: str
 export function createCache(config: CacheConfig, settings: { alias?: string } = {}): Cache {
   const alias = settings.alias ?? 'default';
   const options = connectorOptionsOf(config, alias);
-  connectorKey(options); // parses the location now, so a bad one fails here rather than on first use
-  let connector: Connector | undefined;
+  checkConfig(config, options, alias);
+  let connector: AnyConnector | undefined;
   let closed = false;
-  const open = (): Connector => {
-    connector ??= new Connector(options);
+  const open = (): AnyConnector => {
+    connector ??= openConnector(options);
     return connector;
   };
   const onClose = async () => {
@@ -84,25 +117,25 @@ export interface Caches<A extends string = string> {
    * The connector serving `alias` (shared with the aliases on the same topology, db and
    * credentials). `ClosedError` once the alias's cache is closed and no connector was opened.
    */
-  connector(alias: string): Connector;
+  connector(alias: string): AnyConnector;
   /** Closes every connector; the caches cannot be used afterwards. */
   close(): Promise<void>;
 }
 
 interface Shared {
   options: ConnectorOptions;
-  connector: Connector | undefined;
+  connector: AnyConnector | undefined;
   /** Aliases whose cache is not closed yet; the connector closes when this empties. */
   users: Set<string>;
 }
 
 /** The connector of `entry` for the cache of `alias`: opened on first use, never after that cache closed. */
-function connectorFor(entry: Shared, alias: string): Connector {
+function connectorFor(entry: Shared, alias: string): AnyConnector {
   if (!entry.users.has(alias)) {
     if (entry.connector !== undefined) return entry.connector;
     throw new ClosedError('cache', { alias, command: 'unsent' });
   }
-  entry.connector ??= new Connector(entry.options);
+  entry.connector ??= openConnector(entry.options);
   return entry.connector;
 }
 
@@ -118,7 +151,7 @@ export function createCaches<A extends string>(configs: Record<A, CacheConfig>):
   for (const alias of aliases) {
     const config = configs[alias];
     const options = connectorOptionsOf(config, alias);
-    const key = connectorKey(options);
+    const key = checkConfig(config, options, alias);
     let entry = shared.get(key);
     if (entry === undefined) {
       entry = { options, connector: undefined, users: new Set() };
@@ -165,12 +198,13 @@ export function createCaches<A extends string>(configs: Record<A, CacheConfig>):
 
 /**
  * django-redis's `get_redis_connection`: the raw ioredis client of `alias` — the master's by
- * default, or with `write: false` the one the alias's reads use now.
+ * default, or with `write: false` the one the alias's reads use now; for a cluster alias, an
+ * ioredis `Cluster`.
  */
 export function getRedisConnection(
   caches: Caches,
   alias = 'default',
   options: { write?: boolean } = {},
-): Redis {
+): CacheClient {
   return caches.get(alias).client(options);
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { isReplyError } from '../connector/ioredis/driver-messages.js';
+import { groupBySlot } from '../shared/key-slot.js';
 import { type BatchEntry, TickBatcher } from '../shared/tick-batcher.js';
+import { type CacheClient, isCluster } from './cache-client.js';
 
 /** `SET`'s condition: none, only when missing (`NX`), only when present (`XX`). */
 export type SetMode = 'always' | 'nx' | 'xx';
@@ -66,7 +67,7 @@ export class WriteBatcher {
   private waiting: BatchEntry<SetRequest, boolean>[] = [];
   private inFlight = 0;
 
-  constructor(private readonly master: () => Redis) {
+  constructor(private readonly master: () => CacheClient) {
     this.batcher = new TickBatcher({
       schedule: 'nextTick',
       maxBatch: MAX_BATCH,
@@ -134,7 +135,7 @@ export class WriteBatcher {
 }
 
 /** One `SET` with the typed overloads (ioredis's fastest path for it). */
-async function setOne(client: Redis, { key, value, ms, mode }: SetRequest): Promise<boolean> {
+async function setOne(client: CacheClient, { key, value, ms, mode }: SetRequest): Promise<boolean> {
   let reply: string | null;
   if (ms === null) {
     if (mode === 'nx') reply = await client.set(key, value, 'NX');
@@ -145,8 +146,32 @@ async function setOne(client: Redis, { key, value, ms, mode }: SetRequest): Prom
   return reply === 'OK';
 }
 
+/**
+ * The requests in one script call each — on a cluster one per slot, sent together, since a script's
+ * keys must share a slot (a lone request of a slot as a plain `SET`) — the results in request order.
+ */
+async function setMany(client: CacheClient, requests: SetRequest[]): Promise<boolean[]> {
+  if (!isCluster(client)) return setManyOnOne(client, requests);
+  const groups = groupBySlot(requests, (request) => request.key);
+  if (groups.length === 1) return setManyOnOne(client, requests);
+  const stored: boolean[] = new Array(requests.length);
+  await Promise.all(
+    groups.map(async ({ indexes }) => {
+      const group = indexes.map((i) => requests[i] as SetRequest);
+      const results =
+        group.length === 1
+          ? [await setOne(client, group[0] as SetRequest)]
+          : await setManyOnOne(client, group);
+      indexes.forEach((at, j) => {
+        stored[at] = results[j] === true;
+      });
+    }),
+  );
+  return stored;
+}
+
 /** The script by its SHA; once per new master (NOSCRIPT), the script itself, which also loads it. */
-async function setMany(client: Redis, requests: SetRequest[]): Promise<boolean[]> {
+async function setManyOnOne(client: CacheClient, requests: SetRequest[]): Promise<boolean[]> {
   const args: (string | Buffer | number)[] = [requests.length];
   for (const { key } of requests) args.push(key);
   for (const { mode, ms, value } of requests) args.push(MODE[mode], ms ?? 0, value);

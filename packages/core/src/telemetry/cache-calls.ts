@@ -1,5 +1,5 @@
 import type { Attributes, Context, Span } from '@opentelemetry/api';
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { connectedNode } from '../connector/ioredis/client-internals.js';
 import { CALL_KEY, CallRecord, callOpened, callSettled, currentCall, inCall } from './call-record.js';
 import { FailoverTelemetry } from './failover-telemetry.js';
@@ -250,7 +250,12 @@ class Observation {
     span.setAttributes(attributes);
   }
 
-  private describeNode(span: Span, client: Redis, attributes: Attributes, end: number): void {
+  private describeNode(span: Span, client: Redis | Cluster, attributes: Attributes, end: number): void {
+    // A cluster has db 0 alone, and no one node: each command goes where its key's slot lives.
+    if (client instanceof Cluster) {
+      attributes[ATTR.dbNamespace] = '0';
+      return;
+    }
     attributes[ATTR.dbNamespace] = String(client.options.db ?? 0);
     const node = connectedNode(client);
     if (node !== undefined) {

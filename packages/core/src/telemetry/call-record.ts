@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { otel } from './otel-api.js';
 
 /** What one observed cache call learns while it runs, for its span and its metrics. */
 export class CallRecord {
   /** The first client the call was handed: the node that answers is where its socket is. */
-  client: Redis | undefined;
+  client: Redis | Cluster | undefined;
   /** A failure `ignoreExceptions` turned into a miss or a no-op: the call still counts as an error. */
   ignoredFailure: unknown;
   /** `getOrSet` had to fill the key (its producer ran, or it stored the value it was given). */
@@ -47,7 +47,7 @@ export function currentCall(): CallRecord | undefined {
 }
 
 /** The cache handed `client` to the call running now. */
-export function noteClient(client: Redis): void {
+export function noteClient(client: Redis | Cluster): void {
   if (current === undefined && open === 0) return;
   const call = currentCall();
   if (call !== undefined && call.client === undefined) call.client = client;

@@ -1,12 +1,12 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { ReadFrom } from '../connector/connector-options.js';
 import { noteClient } from './call-record.js';
 import { watchNearCache } from './near-cache-metrics.js';
 
 /** A cache's two clients (the cache's `CacheConnection`, which this layer does not import). */
 export interface Clients {
-  master(): Redis;
-  replica(readFrom?: ReadFrom): Redis;
+  master(): Redis | Cluster;
+  replica(readFrom?: ReadFrom): Redis | Cluster;
 }
 
 /**
@@ -16,13 +16,13 @@ export interface Clients {
 class ObservedConnection implements Clients {
   constructor(readonly inner: Clients) {}
 
-  master(): Redis {
+  master(): Redis | Cluster {
     const client = this.inner.master();
     noteClient(client);
     return client;
   }
 
-  replica(readFrom?: ReadFrom): Redis {
+  replica(readFrom?: ReadFrom): Redis | Cluster {
     const client = this.inner.replica(readFrom);
     noteClient(client);
     return client;
