@@ -1,5 +1,5 @@
 import { escapeGlob } from '../shared/glob-escape.js';
-import { type CacheClient, deleteAcross, scanTargets } from './cache-client.js';
+import { type CacheClient, deleteAcross, isCluster, scanTargets } from './cache-client.js';
 import type { KeyFunction } from './cache-config.js';
 import type { CommandRunner } from './command-runner.js';
 import { isOwnKey } from './key-function.js';
@@ -63,7 +63,11 @@ export class KeySpace {
 
   /** Every key matching `match`, in SCAN batches: of the one server, or of each master of a cluster. */
   private async *scan(client: CacheClient, match: string): AsyncIterable<string[]> {
-    const targets = await this.settings.runner.run('SCAN', [], () => scanTargets(client));
+    // Through the runner only when it talks to a cluster: a call that sent nothing must not count as
+    // a success, which would end a burst of ignored failures and log the next one again.
+    const targets = isCluster(client)
+      ? await this.settings.runner.run('SCAN', [], () => scanTargets(client))
+      : [client];
     for (const target of targets) yield* this.scanOne(target, match);
   }
 
