@@ -6,7 +6,7 @@ import { ask, parseInfo } from './ask.js';
 import { type ClusterNodeEntry, parseClusterNodes, servesSlot } from './cluster-nodes.js';
 import { clusterNodeConfig } from './configs.js';
 import { pollUntil } from './poll.js';
-import { freePorts } from './ports.js';
+import { freePorts, retryOnPortClash } from './ports.js';
 import { RedisNode } from './redis-node.js';
 
 /** Options of {@link startCluster}. */
@@ -355,7 +355,11 @@ export class Cluster {
  * slots assigned, sees the whole layout, and every replica is linked. A failed start stops what it
  * started and reports the nodes' logs.
  */
-export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+export function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  return retryOnPortClash(() => startClusterOnce(options));
+}
+
+async function startClusterOnce(options: ClusterOptions): Promise<Cluster> {
   const settings: Settings = {
     masters: options.masters ?? CLUSTER_DEFAULTS.masters,
     replicasPerMaster: options.replicasPerMaster ?? CLUSTER_DEFAULTS.replicasPerMaster,

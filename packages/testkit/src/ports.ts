@@ -23,3 +23,23 @@ export async function freePorts(count: number): Promise<number[]> {
     await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   }
 }
+
+/** Starts tried in all when each fails because one of its ports was taken. */
+const PORT_CLASH_ATTEMPTS = 3;
+
+/**
+ * Runs `start` again, on the fresh ports it asks for, when it failed because a server could not
+ * bind its port: between `freePorts` handing a port out and the server binding it, another process
+ * may take it (a listener, or an outgoing connection given it as its source port). The server's log,
+ * which a failed start includes in its message, says "Address already in use".
+ */
+export async function retryOnPortClash<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      const clash = error instanceof Error && error.message.includes('Address already in use');
+      if (!clash || attempt >= PORT_CLASH_ATTEMPTS) throw error;
+    }
+  }
+}

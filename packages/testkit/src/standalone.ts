@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { ask } from './ask.js';
 import { dataNodeConfig } from './configs.js';
 import { pollUntil } from './poll.js';
-import { freePorts } from './ports.js';
+import { freePorts, retryOnPortClash } from './ports.js';
 import { RedisNode } from './redis-node.js';
 import { createTlsFiles } from './tls.js';
 
@@ -34,7 +34,11 @@ export interface Standalone {
 }
 
 /** Starts one redis-server on a free loopback port and resolves once it answers PING. */
-export async function startStandalone(options: StandaloneOptions = {}): Promise<Standalone> {
+export function startStandalone(options: StandaloneOptions = {}): Promise<Standalone> {
+  return retryOnPortClash(() => startStandaloneOnce(options));
+}
+
+async function startStandaloneOnce(options: StandaloneOptions): Promise<Standalone> {
   const dir = await mkdtemp(join(tmpdir(), 'sentinel-kit-'));
   const [port] = (await freePorts(1)) as [number];
   const node = new RedisNode('standalone', port, dir, 'data');

@@ -7,7 +7,7 @@ import { ask, pairs, parseInfo } from './ask.js';
 import { dataNodeConfig, sentinelConfig } from './configs.js';
 import { TOPOLOGY_DEFAULTS } from './defaults.js';
 import { pollUntil } from './poll.js';
-import { freePorts } from './ports.js';
+import { freePorts, retryOnPortClash } from './ports.js';
 import { RedisNode } from './redis-node.js';
 import { SentinelEventLog, type SwitchEvent } from './sentinel-event-log.js';
 import { createTlsFiles, type TlsFiles } from './tls.js';
@@ -328,9 +328,14 @@ const TLS_DOWN_AFTER_MS = 2000;
 /**
  * Starts a master, its replicas and the sentinels from the `redis-server` binary on free loopback
  * ports in a temp directory, and resolves once every replica is linked and every sentinel sees every
- * replica and every other sentinel. A failed start stops what it started and reports the nodes' logs.
+ * replica and every other sentinel. A failed start stops what it started and reports the nodes' logs;
+ * one that failed because another process took a port is tried again on fresh ports.
  */
-export async function startTopology(options: TopologyOptions = {}): Promise<Topology> {
+export function startTopology(options: TopologyOptions = {}): Promise<Topology> {
+  return retryOnPortClash(() => startTopologyOnce(options));
+}
+
+async function startTopologyOnce(options: TopologyOptions): Promise<Topology> {
   const sentinels = options.sentinels ?? TOPOLOGY_DEFAULTS.sentinels;
   const settings: Settings = {
     masterName: options.masterName ?? TOPOLOGY_DEFAULTS.masterName,
