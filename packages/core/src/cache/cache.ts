@@ -231,7 +231,7 @@ export class Cache {
     } catch (error) {
       return this.runner.failed(error, 'SET', false);
     } finally {
-      this.near?.drop(redisKey);
+      this.wrote(redisKey);
     }
   }
 
@@ -531,22 +531,26 @@ export class Cache {
     return { value: this.codec.decode(key, stored) as T, pttlMs: Number(replies?.[1]?.[1] ?? -1) };
   }
 
-  /** This process is about to write `redisKey`: reads of it go to the master, its near entry goes. */
+  /** This process is writing `redisKey`, or was just answered: reads of it go to the master, its near entry goes. */
   private wrote(redisKey: string): void {
     this.recentWrites?.wrote(redisKey);
     this.near?.drop(redisKey);
   }
 
   /**
-   * `write`, and once it is answered the near entries of its keys dropped again: a read on the
-   * tracking connection may have filled one from before the write while it was in flight.
+   * `write`, and once it is answered its keys marked written again: a write held through a failover
+   * may be acknowledged long after it was sent, and its read-your-writes window must run from then,
+   * not from the send; and a read on the near cache's tracking connection may have filled an entry
+   * from before the write while it was in flight.
    */
   private afterWrite<R>(keys: string[] | 'all', write: Promise<R>): Promise<R> {
-    const near = this.near;
-    if (near === undefined) return write;
+    const { near, recentWrites } = this;
+    if (near === undefined && recentWrites === undefined) return write;
     return write.finally(() => {
-      if (keys === 'all') near.flush();
-      else for (const key of keys) near.drop(key);
+      if (keys === 'all') {
+        recentWrites?.wroteEverything();
+        near?.flush();
+      } else for (const key of keys) this.wrote(key);
     });
   }
 
