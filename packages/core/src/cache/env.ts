@@ -5,8 +5,9 @@ import {
   type OptionSpec,
   type ReadFrom,
 } from '../connector/connector-options.js';
-import { InvalidEnvError } from '../errors.js';
-import { maskLocation } from '../location/location.js';
+import { SENTINEL_ONLY_OPTIONS, sentinelOnlyFix } from '../connector/sentinel-only.js';
+import { InvalidEnvError, InvalidLocationError } from '../errors.js';
+import { maskLocation, parseLocation } from '../location/location.js';
 import type { CacheConfig, CacheOptions, NearCacheOptions } from './cache-config.js';
 
 type Env = Record<string, string | undefined>;
@@ -158,6 +159,45 @@ function hideSecrets(message: string, raw: string, env: Env, names: string[]): s
   return text;
 }
 
+/** The variable suffix of each sentinel-only connector option, and the option it sets. */
+const SENTINEL_ONLY_SUFFIXES = new Map(
+  SENTINEL_ONLY_OPTIONS.flatMap((name) => {
+    const env = (CONNECTOR_OPTIONS[name] as OptionSpec<unknown>).env;
+    return env === undefined ? [] : [[env.suffix, name] as const];
+  }),
+);
+
+/**
+ * An alias's location, parsed now so a bad one names its variable, and on a Redis Cluster location
+ * no variable of a sentinel-only option: it would be ignored there. `hide` masks the secrets.
+ */
+function checkLocation(
+  location: string,
+  suffixes: string[],
+  context: { variables: string; alias: string; hide: (message: string) => string },
+): void {
+  const { variables, alias, hide } = context;
+  if (location.trim() === '') {
+    throw new InvalidEnvError(`${variables}LOCATION`, 'is empty; expected a location string', { alias });
+  }
+  let kind: string;
+  try {
+    kind = parseLocation(location).kind;
+  } catch (error) {
+    if (!(error instanceof InvalidLocationError)) throw error;
+    throw new InvalidEnvError(`${variables}LOCATION`, hide(error.message), { alias, cause: error });
+  }
+  if (kind !== 'cluster') return;
+  for (const suffix of suffixes) {
+    const name = SENTINEL_ONLY_SUFFIXES.get(suffix);
+    if (name === undefined) continue;
+    const { detail, fix } = sentinelOnlyFix(name, 'the variable');
+    throw new InvalidEnvError(`${variables}${suffix}`, `${detail} on a Redis Cluster location. ${fix}`, {
+      alias,
+    });
+  }
+}
+
 /** Longest suffix first, so `SENTINEL_PASSWORD` is not read as alias `…_SENTINEL` + `PASSWORD`. */
 const SUFFIXES = Object.keys(SETTINGS).sort((a, b) => b.length - a.length);
 
@@ -170,7 +210,10 @@ const SUFFIXES = Object.keys(SETTINGS).sort((a, b) => b.length - a.length);
  * (seconds; a bound turns the near cache on unless `_NEAR_CACHE` is false) fill it in, and so does every connector option that `CONNECTOR_OPTIONS` gives a variable: `_PASSWORD`,
  * `_USERNAME`, `_SENTINEL_PASSWORD`, `_SENTINEL_USERNAME`, `_SENTINEL_TIMEOUT`, `_SOCKET_CONNECT_TIMEOUT`,
  * `_SOCKET_TIMEOUT`, `_FAILOVER_HOLD_TIMEOUT`, `_MASTER_CHECK_INTERVAL`, `_MAX_RECONNECT_DELAY`,
- * `_QUEUE_TIMEOUT` (all ms), `_READ_FROM`, `_TLS`. A bad value, or a `CACHES_*` variable no alias claims, throws `InvalidEnvError` naming the variable.
+ * `_QUEUE_TIMEOUT` (all ms), `_READ_FROM`, `_TLS`. A bad value, a location that does not parse (the
+ * `InvalidLocationError` is the cause), a sentinel-only variable on a Redis Cluster location
+ * (`_SENTINEL_*`, `_FAILOVER_HOLD_TIMEOUT`), or a `CACHES_*` variable no alias claims, throws
+ * `InvalidEnvError` naming the variable.
  *
  * @param env Default: `process.env`.
  * @param prefix Default: `'CACHES_'`.
@@ -182,8 +225,8 @@ export function cachesFromEnv(env: Env = process.env, prefix = 'CACHES_'): Recor
     .map((name) => name.slice(prefix.length, -'_LOCATION'.length))
     .sort((a, b) => b.length - a.length);
 
-  const configs = new Map<string, { config: CacheConfig; options: CacheOptions }>();
-  for (const alias of aliases) configs.set(alias, { config: { location: '' }, options: {} });
+  const configs = new Map<string, { config: CacheConfig; options: CacheOptions; suffixes: string[] }>();
+  for (const alias of aliases) configs.set(alias, { config: { location: '' }, options: {}, suffixes: [] });
 
   for (const variable of names) {
     const rest = variable.slice(prefix.length);
@@ -200,7 +243,9 @@ export function cachesFromEnv(env: Env = process.env, prefix = 'CACHES_'): Recor
           : `no ${prefix}${rest.slice(0, -suffix.length - 1)}_LOCATION is set for this alias`,
       );
     }
-    const setting = SETTINGS[rest.slice(alias.length + 1)] as Setting;
+    const suffix = rest.slice(alias.length + 1);
+    const setting = SETTINGS[suffix] as Setting;
+    entry.suffixes.push(suffix);
     const raw = env[variable] as string;
     try {
       setting(entry.config, entry.options, raw);
@@ -213,12 +258,12 @@ export function cachesFromEnv(env: Env = process.env, prefix = 'CACHES_'): Recor
   }
 
   const result: Record<string, CacheConfig> = {};
-  for (const [alias, { config, options }] of configs) {
-    if (config.location.trim() === '') {
-      throw new InvalidEnvError(`${prefix}${alias}_LOCATION`, 'is empty; expected a location string', {
-        alias: alias.toLowerCase(),
-      });
-    }
+  for (const [alias, { config, options, suffixes }] of configs) {
+    checkLocation(config.location, suffixes, {
+      variables: `${prefix}${alias}_`,
+      alias: alias.toLowerCase(),
+      hide: (message) => hideSecrets(message, config.location, env, names),
+    });
     // Defined, not assigned: an alias `__proto__` must become an entry, not the result's prototype.
     Object.defineProperty(result, alias.toLowerCase(), {
       value: Object.keys(options).length > 0 ? { ...config, options } : config,

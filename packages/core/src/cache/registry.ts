@@ -4,8 +4,14 @@ import { Connector } from '../connector/connector.js';
 import { connectorKey } from '../connector/connector-key.js';
 import { type ConnectorOptions, PASSED_OPTIONS } from '../connector/connector-options.js';
 import { closedClient } from '../connector/ioredis/client-internals.js';
-import { ClosedError, UnknownCacheAliasError, UnsupportedLocationError } from '../errors.js';
-import { toLocation } from '../location/location.js';
+import { refuseSentinelOnly } from '../connector/sentinel-only.js';
+import {
+  ClosedError,
+  isSentinelKitError,
+  UnknownCacheAliasError,
+  UnsupportedLocationError,
+} from '../errors.js';
+import { type Location, toLocation } from '../location/location.js';
 import { Cache, type CacheConnection } from './cache.js';
 import type { CacheClient } from './cache-client.js';
 import type { CacheConfig } from './cache-config.js';
@@ -21,15 +27,22 @@ function openConnector(options: ConnectorOptions): AnyConnector {
 }
 
 /**
- * Parses the location now, so a bad one fails here rather than on first use, and refuses what a
- * cluster does not support yet: the near cache needs a connection of its own to the one master.
+ * Parses the location now, so a bad one fails here (naming the alias) rather than on first use, and
+ * refuses on a cluster what it does not take: the sentinel options, and the near cache, which needs
+ * a connection of its own to the one master.
  */
 function checkConfig(config: CacheConfig, options: ConnectorOptions, alias: string): string {
-  const key = connectorKey(options);
-  if (config.options?.nearCache && toLocation(options.location).kind === 'cluster') {
-    throw new UnsupportedLocationError('"nearCache"', 'cluster', { alias });
+  let kind: Location['kind'];
+  try {
+    kind = toLocation(options.location).kind;
+  } catch (error) {
+    throw isSentinelKitError(error) ? error.forAlias(alias) : error;
   }
-  return key;
+  if (kind === 'cluster') {
+    refuseSentinelOnly(options);
+    if (config.options?.nearCache) throw new UnsupportedLocationError('"nearCache"', 'cluster', { alias });
+  }
+  return connectorKey(options);
 }
 
 /** The connector options a cache config implies: its location and the connection part of `options`. */

@@ -19,6 +19,7 @@ import {
   resolveSettings,
 } from './connector-options.js';
 import { nodeTrouble } from './node-errors.js';
+import { refuseSentinelOnly } from './sentinel-only.js';
 
 export type ClusterLocation = Extract<Location, { kind: 'cluster' }>;
 
@@ -79,6 +80,7 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
     if (location.kind !== 'cluster') {
       throw new UnsupportedLocationError('the cluster connector', location.kind, { alias: options.alias });
     }
+    refuseSentinelOnly(options);
     this.location = location;
     this.options = options;
     this.alias = options.alias;

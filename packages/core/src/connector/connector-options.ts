@@ -100,6 +100,8 @@ export interface OptionSpec<T> {
   identity: 'value' | 'secret' | false;
   /** Its environment variable, when it has one: the suffix after `CACHES_<ALIAS>_`, and how to read it. */
   env?: { suffix: string; kind: EnvKind };
+  /** Only a sentinel location reads it: on a Redis Cluster location it is refused, not ignored. */
+  sentinelOnly?: true;
 }
 
 type Specs = { [K in keyof ConnectorOptions]-?: OptionSpec<Exclude<ConnectorOptions[K], undefined>> };
@@ -113,16 +115,19 @@ export const CONNECTOR_OPTIONS = {
     default: undefined,
     identity: 'secret',
     env: { suffix: 'SENTINEL_PASSWORD', kind: 'text' },
+    sentinelOnly: true,
   },
   sentinelUsername: {
     default: undefined,
     identity: 'value',
     env: { suffix: 'SENTINEL_USERNAME', kind: 'text' },
+    sentinelOnly: true,
   },
   sentinelTimeout: {
     default: 1000,
     identity: 'value',
     env: { suffix: 'SENTINEL_TIMEOUT', kind: 'milliseconds' },
+    sentinelOnly: true,
   },
   socketConnectTimeout: {
     default: 5000,
@@ -137,7 +142,12 @@ export const CONNECTOR_OPTIONS = {
   // Per cache, not per socket: `replica(readFrom)` takes it per call.
   readFrom: { default: 'replicaPreferred', identity: false, env: { suffix: 'READ_FROM', kind: 'readFrom' } },
   tls: { default: undefined, identity: 'value', env: { suffix: 'TLS', kind: 'boolean' } },
-  sentinelTls: { default: undefined, identity: 'value', env: { suffix: 'SENTINEL_TLS', kind: 'boolean' } },
+  sentinelTls: {
+    default: undefined,
+    identity: 'value',
+    env: { suffix: 'SENTINEL_TLS', kind: 'boolean' },
+    sentinelOnly: true,
+  },
   natMap: { default: undefined, identity: 'value' },
   alias: { default: undefined, identity: false },
   logger: { default: undefined, identity: false },
@@ -145,6 +155,7 @@ export const CONNECTOR_OPTIONS = {
     default: 5000,
     identity: 'value',
     env: { suffix: 'FAILOVER_HOLD_TIMEOUT', kind: 'milliseconds' },
+    sentinelOnly: true,
   },
   masterCheckInterval: {
     default: 1000,
