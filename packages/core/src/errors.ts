@@ -4,6 +4,7 @@
  */
 export * from './errors/base.js';
 export * from './errors/cache-errors.js';
+export * from './errors/cluster-errors.js';
 export * from './errors/connection-errors.js';
 export * from './errors/location-errors.js';
 export * from './errors/sentinel-errors.js';

@@ -36,6 +36,27 @@ export {
 export { jsonSerializer, msgpackSerializer } from './cache/serializers/index.js';
 export { DEFAULT_TIMEOUT } from './cache/timeout.js';
 export {
+  ClusterAdmin,
+  type ClusterAdminOptions,
+  type ClusterFailoverMode,
+  type ClusterView,
+} from './cluster/cluster-admin.js';
+export {
+  type ClusterLayout,
+  type ClusterShard,
+  clusterLayout,
+  uncoveredSlots,
+} from './cluster/cluster-layout.js';
+export {
+  type ClusterNode,
+  formatSlots,
+  isFailing,
+  isMaster,
+  parseClusterNodes,
+  type SlotRange,
+  slotCount,
+} from './cluster/cluster-nodes.js';
+export {
   ClusterConnector,
   type ClusterConnectorEvents,
   type ClusterFailoverEvent,
@@ -58,6 +79,9 @@ export {
   CacheCommandError,
   CacheConnectionError,
   ClosedError,
+  ClusterFailoverRefusedError,
+  type ClusterNodeAttempt,
+  ClusterUnreachableError,
   CompressorUnavailableError,
   DeserializationError,
   ERROR_CODES,
@@ -125,5 +149,6 @@ export type {
 } from './sentinel/sentinel-replies.js';
 export { BurstLog, type BurstLogger } from './shared/burst-log.js';
 export { escapeGlob } from './shared/glob-escape.js';
+export { SLOTS as CLUSTER_SLOTS } from './shared/key-slot.js';
 export { type BatchEntry, TickBatcher, type TickBatcherOptions } from './shared/tick-batcher.js';
 export { configureTelemetry, type TelemetryOptions } from './telemetry/telemetry-options.js';

@@ -35,6 +35,8 @@ function everyError(m: ErrorsModule, alias?: string): errors.SentinelKitError[] 
     new m.AuthenticationError('sentinel', node, { ...context, reply: 'WRONGPASS' }),
     new m.TlsError('sentinel', node, { ...context, tlsCode: 'SELF_SIGNED_CERT_IN_CHAIN' }),
     new m.FailoverRefusedError('mymaster', node, { alias, cause: new Error('INPROG failover in progress') }),
+    new m.ClusterUnreachableError([{ node, cause }], { alias, timeoutMs: 500 }),
+    new m.ClusterFailoverRefusedError(node, { host: '127.0.0.1', port: 6380 }, context),
     new m.NodeUnavailableError('replica', 300, context),
     new m.NoReplicasError(context),
     new m.ReadOnlyNodeError(node, context),
