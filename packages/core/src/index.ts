@@ -149,6 +149,6 @@ export type {
 } from './sentinel/sentinel-replies.js';
 export { BurstLog, type BurstLogger } from './shared/burst-log.js';
 export { escapeGlob } from './shared/glob-escape.js';
-export { SLOTS as CLUSTER_SLOTS } from './shared/key-slot.js';
+export { groupBySlot, keySlot, SLOTS as CLUSTER_SLOTS } from './shared/key-slot.js';
 export { type BatchEntry, TickBatcher, type TickBatcherOptions } from './shared/tick-batcher.js';
 export { configureTelemetry, type TelemetryOptions } from './telemetry/telemetry-options.js';
