@@ -1,9 +1,16 @@
-import { type BatchEntry, TickBatcher } from '@sentinel-kit/core';
+import { type BatchEntry, groupBySlot, TickBatcher } from '@sentinel-kit/core';
 
-/** What the batcher needs of an ioredis client. */
+/** What the batcher needs of an ioredis client (a `Redis`, or a Redis Cluster's `Cluster`). */
 export interface PipelineClient {
   call(command: string, ...args: (string | number)[]): Promise<unknown>;
   pipeline(commands: (string | number)[][]): { exec(): Promise<[Error | null, unknown][] | null> };
+  /** ioredis sets it: true on a `Cluster`, false on a `Redis`. */
+  readonly isCluster?: boolean;
+  /** A `Cluster`'s: its `'ready'` once it has loaded the slot map. */
+  readonly status?: string;
+  ping?(): Promise<unknown>;
+  /** A `Cluster`'s: one client per node of `role`. */
+  nodes?(role: 'master'): PipelineClient[];
 }
 
 type Command = [string, ...(string | number)[]];
@@ -21,6 +28,10 @@ const MAX_BATCH = 512;
  * store and connect-redis on node-redis. The batch goes out on `setImmediate`, right after the
  * loop's I/O callbacks: the requests that arrived together share one write (with `process.nextTick`
  * each request's socket callback flushed alone), and a lone command waits only for that iteration's end.
+ *
+ * On a Redis Cluster a pipeline must keep to the slots of one node, so the batch goes out as one
+ * pipeline per slot of the commands' first key (every command sent here names its keys first, all
+ * in one slot). A slot, unlike a node, cannot split between two masters when a failover moves it.
  */
 export class CommandBatcher {
   private readonly batcher = new TickBatcher<Command, unknown>({
@@ -29,7 +40,11 @@ export class CommandBatcher {
     flush: (batch) => this.flush(batch),
   });
 
-  constructor(private readonly client: PipelineClient) {}
+  private readonly cluster: boolean;
+
+  constructor(private readonly client: PipelineClient) {
+    this.cluster = client.isCluster === true;
+  }
 
   send(command: string, ...args: (string | number)[]): Promise<unknown> {
     return this.batcher.add([command, ...args]);
@@ -37,6 +52,16 @@ export class CommandBatcher {
 
   /** A synchronous throw from `call` or `pipeline` fails the whole batch (TickBatcher sees to it). */
   private flush(batch: BatchEntry<Command, unknown>[]): void {
+    if (!this.cluster) {
+      this.sendTogether(batch);
+      return;
+    }
+    for (const { indexes } of groupBySlot(batch, (entry) => String(entry.item[1]))) {
+      this.sendTogether(indexes.map((i) => batch[i] as BatchEntry<Command, unknown>));
+    }
+  }
+
+  private sendTogether(batch: BatchEntry<Command, unknown>[]): void {
     if (batch.length === 1) {
       const [only] = batch as [BatchEntry<Command, unknown>];
       this.client.call(...only.item).then(only.resolve, only.reject);

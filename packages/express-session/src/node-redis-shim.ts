@@ -1,8 +1,9 @@
+import { groupBySlot } from '@sentinel-kit/core';
 import { CommandBatcher, type PipelineClient } from './command-batcher.js';
 
 /**
- * The ioredis methods the shim and the store use. An ioredis `Redis` has them; naming only these
- * keeps ioredis out of this package's dependencies (core owns it).
+ * The ioredis methods the shim and the store use. An ioredis `Redis` or `Cluster` has them; naming
+ * only these keeps ioredis out of this package's dependencies (core owns it).
  */
 export type IoredisLike = PipelineClient;
 
@@ -60,15 +61,22 @@ function expirationArgs(expiration: SetExpiration): (string | number)[] {
  * calls (connect-redis 9 dropped ioredis support; 10 needs Node 22). It only translates: every
  * call goes to the wrapped client (an event-loop iteration's calls as one pipeline), so that
  * client's failover handling applies unchanged.
- * It has no `masters` property on purpose: connect-redis takes a client that has one for a cluster.
+ *
+ * On a Redis Cluster's client, a command of several keys (`del`, `mGet`, `unlink`) goes out once per
+ * slot, since a cluster refuses one whose keys live in different slots (`CROSSSLOT`), and
+ * `scanIterator` SCANs every master, each of which holds its own slots.
+ * It has no `masters` property on purpose: connect-redis takes a client that has one for a
+ * node-redis cluster, whose per-node clients this shim does not imitate.
  */
 export class NodeRedisShim implements NodeRedisClientLike {
   private readonly send: (command: string, ...args: (string | number)[]) => Promise<unknown>;
+  private readonly cluster: boolean;
 
   constructor(
     readonly client: IoredisLike,
     options: NodeRedisShimOptions = {},
   ) {
+    this.cluster = client.isCluster === true;
     const batcher = options.batch === false ? undefined : new CommandBatcher(client);
     this.send = batcher
       ? (command, ...args) => batcher.send(command, ...args)
@@ -92,15 +100,30 @@ export class NodeRedisShim implements NodeRedisClientLike {
   }
 
   /** Takes one key or a list, as node-redis does; an empty list deletes nothing without a round trip. */
-  async del(keys: string | string[]): Promise<number> {
-    const list = typeof keys === 'string' ? [keys] : keys;
-    if (list.length === 0) return 0;
-    return (await this.send('DEL', ...list)) as number;
+  del(keys: string | string[]): Promise<number> {
+    return this.deleteKeys('DEL', typeof keys === 'string' ? [keys] : keys);
+  }
+
+  /** `UNLINK` (not part of node-redis's surface connect-redis uses): deletes without blocking the server. */
+  unlink(keys: string[]): Promise<number> {
+    return this.deleteKeys('UNLINK', keys);
   }
 
   async mGet(keys: string[]): Promise<(string | null)[]> {
     if (keys.length === 0) return [];
-    return (await this.send('MGET', ...keys)) as (string | null)[];
+    const replies: (string | null)[] = new Array(keys.length);
+    await Promise.all(
+      this.slotGroups(keys).map(async (indexes) => {
+        const values = (await this.send('MGET', ...indexes.map((i) => keys[i] as string))) as (
+          | string
+          | null
+        )[];
+        indexes.forEach((at, j) => {
+          replies[at] = values[j] ?? null;
+        });
+      }),
+    );
+    return replies;
   }
 
   /** Yields each non-empty SCAN page's keys as one array, as node-redis 5 does (4 yielded single keys). */
@@ -108,11 +131,43 @@ export class NodeRedisShim implements NodeRedisClientLike {
     const args: (string | number)[] = [];
     if (options.MATCH !== undefined) args.push('MATCH', options.MATCH);
     if (options.COUNT !== undefined) args.push('COUNT', options.COUNT);
-    let cursor = '0';
-    do {
-      const [next, keys] = (await this.send('SCAN', cursor, ...args)) as [string, string[]];
-      cursor = next;
-      if (keys.length > 0) yield keys;
-    } while (cursor !== '0');
+    if (!this.cluster) {
+      yield* scanPages((cursor) => this.send('SCAN', cursor, ...args));
+      return;
+    }
+    for (const master of await this.masterClients())
+      yield* scanPages((cursor) => master.call('SCAN', cursor, ...args));
   }
+
+  /** An empty list deletes nothing without a round trip. */
+  private async deleteKeys(command: 'DEL' | 'UNLINK', keys: string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const counts = await Promise.all(
+      this.slotGroups(keys).map((indexes) => this.send(command, ...indexes.map((i) => keys[i] as string))),
+    );
+    return counts.reduce<number>((sum, n) => sum + Number(n), 0);
+  }
+
+  /** The indexes of `keys` per command: one group on a single server, one per slot on a cluster. */
+  private slotGroups(keys: string[]): number[][] {
+    if (!this.cluster) return [keys.map((_, i) => i)];
+    return groupBySlot(keys, (key) => key).map(({ indexes }) => indexes);
+  }
+
+  /** Every master of the cluster, once its client has loaded the slot map (before, it knows none). */
+  private async masterClients(): Promise<PipelineClient[]> {
+    const { client } = this;
+    if (client.status !== 'ready') await client.ping?.();
+    return client.nodes?.('master') ?? [];
+  }
+}
+
+/** The non-empty pages of one SCAN from cursor 0 back to 0. */
+async function* scanPages(scan: (cursor: string) => Promise<unknown>): AsyncIterable<string[]> {
+  let cursor = '0';
+  do {
+    const [next, keys] = (await scan(cursor)) as [string, string[]];
+    cursor = next;
+    if (keys.length > 0) yield keys;
+  } while (cursor !== '0');
 }

@@ -1,4 +1,4 @@
-import { BurstLog, escapeGlob, SentinelKitError } from '@sentinel-kit/core';
+import { BurstLog, escapeGlob, SentinelKitError, UnsupportedLocationError } from '@sentinel-kit/core';
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
 import { InvalidSessionStoreOptionError, SessionDurabilityError, SessionStoreError } from './errors.js';
@@ -84,8 +84,17 @@ function resolveBackend(options: SentinelSessionStoreOptions): {
   return { cache, client, alias };
 }
 
-function validate(options: SentinelSessionStoreOptions, alias: string | undefined): void {
+function validate(
+  options: SentinelSessionStoreOptions,
+  alias: string | undefined,
+  client: IoredisLike,
+): void {
   const { ttl, durability, onError, scanCount, prefix } = options;
+  // WAIT counts the replicas of the node it is sent to, and a cluster client sends a keyless
+  // command to any node: it would wait on another shard than the one that took the write.
+  if (durability !== undefined && client.isCluster === true) {
+    throw new UnsupportedLocationError('the session store option "durability"', 'cluster', { alias });
+  }
   const bad = (option: string, problem: string) =>
     new InvalidSessionStoreOptionError(option, problem, { alias });
   if (prefix !== undefined && typeof prefix !== 'string')
@@ -123,6 +132,7 @@ export class SentinelSessionStore extends RedisStore {
   /** The stored key of session id `x` is `keyBase + x`, e.g. `dj:1:sess:x`. */
   readonly keyBase: string;
   private readonly redis: IoredisLike;
+  private readonly shim: NodeRedisShim;
   private readonly onError: 'fail' | 'miss';
   private readonly durability: SessionDurability | undefined;
   private readonly logger: SessionStoreLogger;
@@ -132,11 +142,12 @@ export class SentinelSessionStore extends RedisStore {
 
   constructor(options: SentinelSessionStoreOptions) {
     const { cache, client, alias } = resolveBackend(options);
-    validate(options, alias);
+    validate(options, alias, client);
     const keyBase = sessionKeyBase(cache, options.prefix ?? 'sess:', alias);
     const parser = guardedSerializer(options.serializer ?? JSON);
+    const shim = new NodeRedisShim(client);
     super({
-      client: new NodeRedisShim(client),
+      client: shim,
       prefix: keyBase,
       ttl: options.ttl ?? 86_400,
       disableTouch: options.disableTouch ?? false,
@@ -147,6 +158,7 @@ export class SentinelSessionStore extends RedisStore {
     this.alias = alias;
     this.keyBase = keyBase;
     this.redis = client;
+    this.shim = shim;
     this.parser = parser;
     this.onError = options.onError ?? 'fail';
     this.durability = options.durability;
@@ -180,10 +192,13 @@ export class SentinelSessionStore extends RedisStore {
     return this.run('destroy', cb, null, () => super.destroy(sid));
   }
 
-  /** Removes this store's sessions page by page with UNLINK; other keys in the db stay. */
+  /**
+   * Removes this store's sessions page by page with UNLINK (on a cluster, of every master, per
+   * slot); other keys in the db stay.
+   */
   override clear(cb?: Callback): Promise<unknown> {
     return this.run('clear', cb, null, async () => {
-      for await (const keys of this.ownKeyPages()) await this.redis.call('UNLINK', ...keys);
+      for await (const keys of this.ownKeyPages()) await this.shim.unlink(keys);
       return null;
     });
   }
@@ -203,10 +218,7 @@ export class SentinelSessionStore extends RedisStore {
       const sessions: (SessionData & { id: string })[] = [];
       for (let i = 0; i < ids.length; i += this.scanCount) {
         const chunk = ids.slice(i, i + this.scanCount);
-        const raws = (await this.redis.call('MGET', ...chunk.map((id) => this.keyBase + id))) as (
-          | string
-          | null
-        )[];
+        const raws = await this.shim.mGet(chunk.map((id) => this.keyBase + id));
         for (const [j, raw] of raws.entries()) {
           if (raw === null) continue;
           const id = chunk[j] as string;
@@ -223,8 +235,7 @@ export class SentinelSessionStore extends RedisStore {
   }
 
   private async *ownKeyPages(): AsyncGenerator<string[]> {
-    const shim = this.client as unknown as NodeRedisShim;
-    for await (const page of shim.scanIterator({
+    for await (const page of this.shim.scanIterator({
       MATCH: `${escapeGlob(this.keyBase)}*`,
       COUNT: this.scanCount,
     })) {

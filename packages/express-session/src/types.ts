@@ -53,7 +53,10 @@ interface CommonOptions {
    * `destroy` and the bulk operations fail either way. Default: `'fail'`.
    */
   onError?: 'fail' | 'miss';
-  /** Wait for replicas after each session write. Default: none (no `WAIT`). */
+  /**
+   * Wait for replicas after each session write; refused on a Redis Cluster alias
+   * (`UnsupportedLocationError`). Default: none (no `WAIT`).
+   */
   durability?: SessionDurability;
   /** Keys SCAN looks at per call in `ids`/`length`/`all`/`clear`. Default: 100. */
   scanCount?: number;
