@@ -37,7 +37,11 @@ async function rejoined(t: Topology, node: RedisNode): Promise<void> {
   );
 }
 
-/** Fires one failover of `kind`, waits for the switch and for the old master to be a replica again. */
+/**
+ * Fires one failover of `kind`, waits for the switch, for the old master to be a replica again and
+ * for every replica (and the sentinels' view of it) to have caught up, so the next round cannot
+ * promote a replica that lacks acknowledged increments.
+ */
 async function failOver(t: Topology, kind: Kind, counters: CounterWriters): Promise<void> {
   const switched = t.waitForSwitch({ timeoutMs: 30_000 });
   let old: RedisNode;
@@ -56,6 +60,7 @@ async function failOver(t: Topology, kind: Kind, counters: CounterWriters): Prom
   if (kind === 'kill -9') await t.restartNode(old);
   if (kind === 'SIGSTOP') await t.resumeMaster();
   await rejoined(t, old);
+  await t.waitForReplicasInSync();
 }
 
 describe('counters through failovers: no increment applied twice', () => {

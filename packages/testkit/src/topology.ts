@@ -249,6 +249,45 @@ export class Topology {
   }
 
   /**
+   * Waits until every running replica holds all the master had written when this was called, and
+   * every running sentinel has read that offset from each replica. Sentinels promote the replica
+   * with the highest offset they last read (INFO every 10 s, every second during a failover): a
+   * failover fired while a rejoined replica is still catching up, or while the sentinels still hold
+   * its offset from before, can promote a replica that lacks acknowledged writes. That is Redis's
+   * asynchronous replication, which a test of back-to-back failovers has to wait out between them.
+   */
+  async waitForReplicasInSync(options: { timeoutMs?: number } = {}): Promise<void> {
+    const master = await this.master();
+    const written = Number(
+      parseInfo(String(await ask(this.target(master), 'INFO', 'replication'))).master_repl_offset,
+    );
+    const replicas = this.nodes.filter((n) => n !== master && !n.stopped);
+    const ports = new Set(replicas.map((r) => String(r.port)));
+    await pollUntil(
+      async () => {
+        for (const replica of replicas) {
+          const info = parseInfo(String(await ask(this.target(replica), 'INFO', 'replication')));
+          if (info.master_link_status !== 'up' || Number(info.slave_repl_offset) < written) return false;
+        }
+        for (const sentinel of this.sentinels) {
+          if (sentinel.stopped) continue;
+          const seen = (
+            (await ask(this.sentinelTarget(sentinel), 'SENTINEL', 'REPLICAS', this.masterName)) as unknown[]
+          )
+            .map(pairs)
+            .filter((r) => ports.has(r.port ?? '') && Number(r['slave-repl-offset']) >= written);
+          if (seen.length < replicas.length) return false;
+        }
+        return true;
+      },
+      {
+        description: `every replica of ${master.name} and every sentinel's view of it to reach offset ${written}`,
+        timeoutMs: options.timeoutMs ?? 30_000,
+      },
+    );
+  }
+
+  /**
    * Resolves on the first `+switch-master` any sentinel publishes after this call, with the new
    * master's address and when it was seen (ms since epoch). Call it before the trigger.
    */
