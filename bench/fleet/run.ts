@@ -1,14 +1,16 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { pollUntil, type RedisNode, startTopology, type Topology } from '../../packages/testkit/src/index.js';
+import { bundleApp } from './app-bundle.js';
 
 /**
  * The fleet bench: `apps` processes (default 200), each an app with three aliases (`createCaches` on
  * dbs 0/1/2 of one topology) writing every `intervalMs`, ride kill -9, SENTINEL FAILOVER and
  * SIGSTOP of the master in turn on one topology. Per event: when each app's first write after the
- * first `+switch-master` was acknowledged (p50/p99/max), the writes that failed, the fleet's
- * connections per sentinel, and the sentinels' commands per second before, during and after.
+ * first `+switch-master` was acknowledged (p50/p99/max), the writes that failed, the acknowledged
+ * writes the topology no longer holds once the old master has rejoined, the fleet's connections per
+ * sentinel, and the sentinels' commands per second before, during and after.
  */
 export type FleetEvent = 'kill -9' | 'SENTINEL FAILOVER' | 'SIGSTOP';
 
@@ -19,6 +21,8 @@ export interface FleetRow {
   resumeMs: number[];
   notResumed: number;
   failed: number;
+  /** Acknowledged writes (from the event's start to the old master's rejoining) that no node holds. */
+  lost: number;
   /** The fleet's connections on each sentinel (its total less the count before the apps started). */
   connectionsPerSentinel: number[];
   /** Commands per second the sentinels processed together: before the trigger, from it to 2 s after the switch, and the 3 s after that. */
@@ -31,12 +35,13 @@ export interface FleetResult {
 }
 
 const PASSWORD = 'fleet-pw';
-const app = fileURLToPath(new URL('./app.ts', import.meta.url));
-
 interface Reply {
-  type: 'ready' | 'report';
+  type: 'ready' | 'report' | 'verified';
   firstAck?: number | null;
   failed?: number;
+  /** -1 when the app could not read its keys back (then `error`). */
+  lost?: number;
+  error?: string;
 }
 
 function ask(child: ChildProcess, message: object, type: Reply['type']): Promise<Reply> {
@@ -115,6 +120,13 @@ async function ride(
   if (event === 'kill -9') await topo.restartNode(old);
   if (event === 'SIGSTOP') await topo.resumeMaster();
   await rejoined(topo, old);
+  const until = Date.now();
+  await topo.waitForReplicasInSync({ timeoutMs: 60_000 });
+  const verified = await Promise.all(
+    children.map((child) => ask(child, { type: 'verify', until }, 'verified')),
+  );
+  const unreadable = verified.find((v) => (v.lost ?? 0) < 0);
+  if (unreadable) throw new Error(`fleet: an app could not read its writes back: ${unreadable.error}`);
 
   const resumeMs = reports
     .map((r) => (r.firstAck == null ? null : r.firstAck - sw.at))
@@ -126,6 +138,7 @@ async function ride(
     resumeMs,
     notResumed: children.length - resumeMs.length,
     failed: reports.reduce((sum, r) => sum + (r.failed ?? 0), 0),
+    lost: verified.reduce((sum, v) => sum + (v.lost ?? 0), 0),
     connectionsPerSentinel: clients.map((n, i) => n - (baseline[i] ?? 0)),
     commandsPerSecond: { before, during, after },
   };
@@ -140,11 +153,12 @@ export async function runFleetBench(
   const topo = await startTopology({ replicas: 2, sentinels: 3, downAfterMs: 1000, password: PASSWORD });
   const probes = topo.sentinels.map((s) => new Redis({ host: s.host, port: s.port, lazyConnect: true }));
   const children: ChildProcess[] = [];
+  const bundle = await bundleApp();
   try {
     const baseline = await sentinelInfo(probes, 'clients', 'connected_clients');
     for (let i = 0; i < apps; i++) {
-      const child = fork(app, [], {
-        execArgv: ['--import', 'tsx'],
+      const child = fork(bundle.file, [], {
+        execArgv: [],
         env: {
           ...process.env,
           FLEET_PASSWORD: PASSWORD,
@@ -181,6 +195,7 @@ export async function runFleetBench(
     );
     for (const probe of probes) probe.disconnect();
     await topo.stop();
+    await bundle.remove();
   }
 }
 
@@ -191,13 +206,13 @@ const pct = (sorted: number[], p: number): string => {
 
 export function formatFleetTable(result: FleetResult): string {
   const lines = [
-    '| event | apps | first write after +switch-master p50 / p99 / max | apps not writing again | failed writes | fleet connections per sentinel | sentinel commands/s before / during / after |',
-    '|---|---|---|---|---|---|---|',
+    '| event | apps | first write after +switch-master p50 / p99 / max | apps not writing again | failed writes | acked writes lost | fleet connections per sentinel | sentinel commands/s before / during / after |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of result.rows) {
     const c = r.commandsPerSecond;
     lines.push(
-      `| ${r.event} | ${r.apps} | ${pct(r.resumeMs, 50)} / ${pct(r.resumeMs, 99)} / ${pct(r.resumeMs, 100)} | ${r.notResumed} | ${r.failed} | ${r.connectionsPerSentinel.join(', ')} | ${c.before} / ${c.during} / ${c.after} |`,
+      `| ${r.event} | ${r.apps} | ${pct(r.resumeMs, 50)} / ${pct(r.resumeMs, 99)} / ${pct(r.resumeMs, 100)} | ${r.notResumed} | ${r.failed} | ${r.lost} | ${r.connectionsPerSentinel.join(', ')} | ${c.before} / ${c.during} / ${c.after} |`,
     );
   }
   return lines.join('\n');
