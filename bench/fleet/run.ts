@@ -44,14 +44,22 @@ interface Reply {
   error?: string;
 }
 
+/** The child's next reply of `type`; rejects if the child exits first (a crashed app must not hang the run). */
 function ask(child: ChildProcess, message: object, type: Reply['type']): Promise<Reply> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null, signal: string | null) => {
+      child.off('message', onMessage);
+      reject(new Error(`fleet: app ${child.pid} exited (${signal ?? code}) before its '${type}' reply`));
+    };
     const onMessage = (reply: Reply) => {
       if (reply.type !== type) return;
       child.off('message', onMessage);
+      child.off('exit', onExit);
       resolve(reply);
     };
+    if (child.exitCode !== null || child.signalCode !== null) return onExit(child.exitCode, child.signalCode);
     child.on('message', onMessage);
+    child.once('exit', onExit);
     if (Object.keys(message).length > 0) child.send(message);
   });
 }
