@@ -73,6 +73,21 @@ async function afterReturnOf(topo: ClusterTopology, workload: CacheWorkload, nod
   });
 }
 
+/** Takes master `i` down, waits for its replica's promotion and for writes to its slots to resume. */
+async function takenDown(
+  topo: ClusterTopology,
+  workload: CacheWorkload,
+  i: number,
+  takeDown: (i: number) => Promise<RedisNode>,
+): Promise<RedisNode> {
+  const down = await takeDown(i);
+  const promotion = await topo.waitForMaster(i, { not: down });
+  await pollUntil(() => resumedAfter(topo, workload, i, promotion.at), {
+    description: `writes to the slots of master ${i} to resume`,
+  });
+  return down;
+}
+
 describe('Cache on a cluster alias through failovers, 5 writers × 100 calls/s over every slot', () => {
   const scenario = new Scenario();
   afterEach(() => scenario.stop());
@@ -92,11 +107,7 @@ describe('Cache on a cluster alias through failovers, 5 writers × 100 calls/s o
 
   it('kill -9 of a master: calls to its slots are held, not failed, and none reaches it once it is back', async () => {
     const { topo, workload } = await scenario.start();
-    const killed = await topo.killMaster(0);
-    const promotion = await topo.waitForMaster(0, { not: killed });
-    await pollUntil(() => resumedAfter(topo, workload, 0, promotion.at), {
-      description: 'writes to the dead master slots to resume',
-    });
+    const killed = await takenDown(topo, workload, 0, (i) => topo.killMaster(i));
     const restarted = Date.now();
     await killed.start();
     await afterReturnOf(topo, workload, killed);
@@ -111,11 +122,7 @@ describe('Cache on a cluster alias through failovers, 5 writers × 100 calls/s o
 
   it('SIGSTOP of a master: calls are held, not failed; none acknowledged is lost, also once it wakes', async () => {
     const { topo, workload } = await scenario.start();
-    const paused = await topo.pauseMaster(2);
-    const promotion = await topo.waitForMaster(2, { not: paused });
-    await pollUntil(() => resumedAfter(topo, workload, 2, promotion.at), {
-      description: 'writes to the frozen master slots to resume',
-    });
+    const paused = await takenDown(topo, workload, 2, (i) => topo.pauseMaster(i));
     topo.resumeMaster(2);
     await afterReturnOf(topo, workload, paused);
     await workload.stop();
