@@ -5,12 +5,16 @@ import { createCacheManager } from './create-cache-manager.js';
 import { DEFAULT_CACHE_ALIAS, SENTINEL_CACHES } from './sentinel-cache.constants.js';
 
 /**
+ * The raw ioredis client of an alias, named without a direct dependency on ioredis: a `Redis` for
+ * a sentinel or one-server alias, a `Cluster` for a Redis Cluster alias (core's `CacheClient`).
+ * Narrow it with `client.isCluster`, or type the injected parameter as the one your alias has.
+ */
+export type RedisClient = ReturnType<typeof getRedisConnection>;
+
+/**
  * Django's `caches` for Nest: the registry behind `SentinelCacheModule`, for code that picks the
  * alias at runtime. An unknown alias throws `UnknownCacheAliasError`, naming the known ones.
  */
-/** The raw ioredis client type, named without a direct dependency on ioredis. */
-export type RedisClient = ReturnType<typeof getRedisConnection>;
-
 @Injectable()
 export class CachesService {
   private readonly managers = new Map<string, CacheManager>();

@@ -32,10 +32,12 @@ export function InjectCacheManager(alias: string = DEFAULT_CACHE_ALIAS): InjectD
 }
 
 /**
- * Injects the raw ioredis client of `alias`, like django-redis's `get_redis_connection`.
+ * Injects the raw ioredis client of `alias` (a `RedisClient`: `Redis`, or `Cluster` for a Redis
+ * Cluster alias), like django-redis's `get_redis_connection`.
  * `write` (default true) gives the master's client, which follows failovers for the app's whole
  * life; `write: false` gives the client that served reads at bootstrap — use
- * `CachesService.redis(alias, { write: false })` per call where the read policy may move.
+ * `CachesService.redis(alias, { write: false })` per call where the read policy may move. On a
+ * cluster alias both are `Cluster`s, which route each command by its key's slot themselves.
  */
 export function InjectRedis(
   alias: string = DEFAULT_CACHE_ALIAS,
