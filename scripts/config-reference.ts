@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { SENTINEL_ONLY_OPTIONS } from '../packages/core/src/connector/sentinel-only.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const referencePath = `${root}docs/configuration.md`;
@@ -83,6 +84,12 @@ const SECTIONS: { title: string; file: string; type: string; intro: string }[] =
   },
 ];
 
+/** The sections whose options include the connector's, where sentinel-only ones are marked. */
+const CONNECTOR_SECTIONS = new Set(['CacheOptions', 'ConnectorOptions']);
+const SENTINEL_ONLY: ReadonlySet<string> = new Set(SENTINEL_ONLY_OPTIONS);
+const SENTINEL_ONLY_NOTE =
+  '**Sentinel only:** refused on a Redis Cluster location (`InvalidCacheConfigError`), not ignored.';
+
 export interface OptionDoc {
   name: string;
   type: string;
@@ -145,6 +152,9 @@ export function renderReference(): string {
     '',
     'Units: cache timeouts (`timeout`, `touch`, session `ttl`) are **seconds**, as in Django; socket, sentinel',
     'and failover timeouts are **milliseconds**, as in ioredis. Each row says which.',
+    '',
+    'A `redis+cluster://` location takes every option but those marked **Sentinel only**, which it refuses',
+    'instead of ignoring; the few other options a cluster cannot honour say so in their row.',
   ];
   for (const section of SECTIONS) {
     lines.push(
@@ -158,7 +168,9 @@ export function renderReference(): string {
     );
     for (const option of options.get(section.type) ?? []) {
       const name = option.optional ? `\`${option.name}\`` : `\`${option.name}\` (required)`;
-      lines.push(`| ${name} | \`${cell(option.type)}\` | ${cell(option.doc) || '—'} |`);
+      const sentinelOnly = CONNECTOR_SECTIONS.has(section.type) && SENTINEL_ONLY.has(option.name);
+      const doc = sentinelOnly ? `${SENTINEL_ONLY_NOTE} ${option.doc}` : option.doc;
+      lines.push(`| ${name} | \`${cell(option.type)}\` | ${cell(doc) || '—'} |`);
     }
   }
   return `${lines.join('\n')}\n`;

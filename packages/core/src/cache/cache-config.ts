@@ -66,7 +66,8 @@ export interface CacheOptions extends Omit<ConnectorOptions, 'location' | 'alias
   /**
    * Answer `get`, `getMany` and `has` from this process's memory, kept true by Redis
    * (`CLIENT TRACKING`): `true` or near-cache options. Costs two connections of their own to the
-   * master per cache; misses read the master whatever `readFrom` says. Default: false (off).
+   * master per cache; misses read the master whatever `readFrom` says. Refused on a Redis Cluster
+   * location (`UnsupportedLocationError`), which has no one master. Default: false (off).
    */
   nearCache?: boolean | NearCacheOptions;
 }
