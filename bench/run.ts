@@ -7,6 +7,7 @@
  *   pnpm bench -- failover cache  # some of them
  *   pnpm bench soak [N]           # the failover bench N times (default 50), unhandled rejections fatal
  *   pnpm bench fleet              # N app processes ride each failover (FLEET_APPS, default 200); only when named
+ *   pnpm bench failover-cluster   # the failover matrix on a Redis Cluster; only when named
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { formatCacheTable, runCacheBench } from './cache/run.ts';
 import { type RatioBar, renderChart } from './chart.ts';
+import { formatClusterFailoverTable, runClusterFailoverBench } from './failover/cluster-run.ts';
 import { formatFailoverTable, runFailoverBench } from './failover/run.ts';
 import { formatFleetTable, runFleetBench } from './fleet/run.ts';
 import { formatNearCacheTable, runNearCacheBench } from './near-cache/run.ts';
@@ -146,6 +148,20 @@ async function main(): Promise<void> {
     );
     const result = await runFleetBench({ apps });
     text = replaceBlock(text, 'fleet', `Workload: ${result.workload}\n\n${formatFleetTable(result)}`);
+  }
+
+  // Three fresh clusters of six nodes each: run only when asked for by name.
+  if (wanted.includes('failover-cluster')) {
+    console.log(
+      'failover-cluster: CLUSTER FAILOVER, kill -9 and SIGSTOP of one master against ioredis Cluster and node-redis createCluster…',
+    );
+    const result = await runClusterFailoverBench();
+    text = replaceBlock(
+      text,
+      'failover-cluster',
+      `Workload: ${result.workload}\n\n${formatClusterFailoverTable(result)}`,
+    );
+    console.log(formatClusterFailoverTable(result));
   }
 
   writeFileSync(resultsPath, text);

@@ -47,7 +47,7 @@ async function runScenario(scenario: Scenario, factories: SubjectFactory[]): Pro
   const subjects: Subject[] = [];
   try {
     for (const factory of factories) subjects.push(await factory(topo));
-    const writers = subjects.map((subject, i) => new Writers(subject, `bench:failover:${i}`));
+    const writers = subjects.map((subject, i) => new Writers(subject, [`bench:failover:${i}`]));
     for (const w of writers) w.start();
     await pollUntil(() => writers.every((w) => w.acks.length >= 200), { description: 'writers warmed up' });
 
@@ -60,7 +60,7 @@ async function runScenario(scenario: Scenario, factories: SubjectFactory[]): Pro
 
     // A client has resumed once the newest element on the new master was acknowledged after the switch.
     const resumed = async (w: Writers): Promise<boolean> => {
-      const last = await reader.lindex(w.key, -1);
+      const last = await reader.lindex(w.keys[0], -1);
       return last !== null && w.acks.some((a) => a.value === Number(last) && a.at >= sw.at);
     };
     await pollUntil(async () => (await Promise.all(writers.map(resumed))).every(Boolean), {
@@ -81,7 +81,7 @@ async function runScenario(scenario: Scenario, factories: SubjectFactory[]): Pro
     // a bare `return` let it do so while these LRANGEs were still in flight.
     return await Promise.all(
       writers.map(async (w, i) => {
-        const stored = (await reader.lrange(w.key, 0, -1)).map(Number);
+        const stored = (await reader.lrange(w.keys[0], 0, -1)).map(Number);
         const present = new Set(stored);
         const onNewMaster = w.acks.filter((a) => a.at >= sw.at && present.has(a.value)).map((a) => a.at);
         return {

@@ -1,14 +1,17 @@
 import type { Subject } from './subjects.js';
 
-interface Ack {
+export interface Ack {
+  /** The list it was pushed to. */
+  key: string;
   value: number;
   at: number;
 }
 
 /**
- * `writers` loops, each RPUSHing the next number to one list every `intervalMs` without waiting for
- * the previous answer (a web server's requests do not wait for each other). Records every
- * acknowledgement with its time, every rejection, and what is still unanswered.
+ * `writers` loops, each RPUSHing the next number every `intervalMs` without waiting for the previous
+ * answer (a web server's requests do not wait for each other), to `keys` in turn — several keys
+ * spread the writes over a cluster's masters. Records every acknowledgement with its time, every
+ * rejection, and what is still unanswered.
  */
 export class Writers {
   readonly acks: Ack[] = [];
@@ -18,8 +21,8 @@ export class Writers {
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
-    private readonly subject: Subject,
-    readonly key: string,
+    private readonly subject: Pick<Subject, 'rpush'>,
+    readonly keys: readonly [string, ...string[]],
     private readonly writers = 5,
     private readonly intervalMs = 10,
   ) {}
@@ -49,11 +52,12 @@ export class Writers {
 
   private write(): void {
     const value = this.next++;
+    const key = this.keys[value % this.keys.length] as string;
     const write = this.subject
-      .rpush(this.key, String(value))
+      .rpush(key, String(value))
       .then(
         () => {
-          this.acks.push({ value, at: Date.now() });
+          this.acks.push({ key, value, at: Date.now() });
         },
         () => {
           this.failed++;
