@@ -128,6 +128,17 @@ describe('Cache on a Redis Cluster alias', () => {
     await lock.release();
   });
 
+  it('locks on every master: acquire, extend and release, each record in the slot of its key', async () => {
+    for (const key of KEYS) {
+      const lock = cache.lock(`lock-${key}`, { timeout: 10 });
+      expect(await lock.acquire()).toBe(true);
+      await lock.extend(5);
+      expect(await cache.client().pttl(lock.redisKey)).toBeGreaterThan(10_000);
+      await lock.release();
+      expect(await lock.locked()).toBe(false);
+    }
+  });
+
   it('reads under replicaPreferred reach a replica of each slot', async () => {
     const replicas = caches.get('replicas');
     // Written through another alias of the same prefix: a write of its own would send this alias's

@@ -40,6 +40,11 @@ async function cacheThroughProxy(options: { queueTimeout?: number } = {}): Promi
   return cache;
 }
 
+/** How many EVALs the node has run: the cache's add is one. */
+async function scriptsRun(): Promise<number> {
+  return Number(/^cmdstat_eval:calls=(\d+)/m.exec(await direct.info('commandstats'))?.[1] ?? 0);
+}
+
 /** Runs `call` with the node's replies held back until `applied` holds, then cuts and heals the link. */
 async function loseTheReply<T>(call: () => Promise<T>, applied: () => Promise<boolean>): Promise<T> {
   proxy.setMode('holdReplies');
@@ -101,6 +106,72 @@ describe('a command resent after its reply was lost', () => {
     expect(await lock.owned()).toBe(true);
     await lock.release();
     expect(await direct.exists(lock.redisKey)).toBe(0);
+  });
+
+  it('add that stored before its reply was lost returns true, once, and the key holds its value', async () => {
+    const c = await cacheThroughProxy();
+    const key = c.makeKey('a');
+    const added = await loseTheReply(
+      () => c.add('a', 'mine', 60),
+      async () => (await direct.exists(key)) === 1,
+    );
+    expect(added).toBe(true);
+    expect(await c.get('a')).toBe('mine');
+    expect(await c.add('a', 'theirs')).toBe(false);
+    expect(await c.get('a')).toBe('mine');
+  });
+
+  it('set with nx that stored before its reply was lost returns true', async () => {
+    const c = await cacheThroughProxy();
+    const key = c.makeKey('s');
+    const stored = await loseTheReply(
+      () => c.set('s', 'mine', null, { nx: true }),
+      async () => (await direct.exists(key)) === 1,
+    );
+    expect(stored).toBe(true);
+    expect(await direct.pttl(key)).toBe(-1);
+  });
+
+  it('add that found the key taken returns false, even when the key is gone by the resend', async () => {
+    const c = await cacheThroughProxy();
+    await c.set('t', 'theirs');
+    const key = c.makeKey('t');
+    const before = await scriptsRun();
+    const added = await loseTheReply(
+      () => c.add('t', 'mine'),
+      async () => {
+        if ((await scriptsRun()) === before) return false;
+        await direct.del(key);
+        return true;
+      },
+    );
+    expect(added).toBe(false);
+    expect(await direct.exists(key)).toBe(0);
+  });
+
+  it('a lock release that applied before its reply was lost succeeds instead of reporting the lock not held', async () => {
+    const c = await cacheThroughProxy();
+    const lock = c.lock('job', { timeout: 30, blocking: false });
+    expect(await lock.acquire()).toBe(true);
+    await loseTheReply(
+      () => lock.release(),
+      async () => (await direct.exists(lock.redisKey)) === 0,
+    );
+    expect(await lock.locked()).toBe(false);
+  });
+
+  it('a lock extension that applied before its reply was lost adds its time once', async () => {
+    const c = await cacheThroughProxy();
+    const lock = c.lock('job', { timeout: 30, blocking: false });
+    expect(await lock.acquire()).toBe(true);
+    await loseTheReply(
+      () => lock.extend(100),
+      async () => (await direct.pttl(lock.redisKey)) > 31_000,
+    );
+    const pttl = await direct.pttl(lock.redisKey);
+    expect(pttl).toBeGreaterThan(100_000);
+    expect(pttl).toBeLessThanOrEqual(130_000);
+    await lock.release();
   });
 
   it('past its resend window an increment fails with OutcomeUnknownError instead of going out again', async () => {

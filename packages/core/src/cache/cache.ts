@@ -3,6 +3,7 @@ import { CONNECTOR_OPTIONS, type ReadFrom } from '../connector/connector-options
 import { InvalidCacheArgumentError, InvalidCacheConfigError } from '../errors.js';
 import { observeCacheCalls } from '../telemetry/cache-calls.js';
 import { observeConnection } from '../telemetry/observed-connection.js';
+import { addOnce } from './add-once.js';
 import { checkEntries, checkKey, checkKeys, checkVersion } from './arguments.js';
 import { type CacheClient, deleteAcross, mgetAcross } from './cache-client.js';
 import type { CacheConfig, KeyFunction, VersionOpts } from './cache-config.js';
@@ -73,6 +74,8 @@ export class Cache {
   private readonly runner: CommandRunner;
   private readonly keySpace: KeySpace;
   private readonly counters: Counters;
+  /** Runs the non-idempotent scripts (counters, `add`, lock release and extension) exactly once. */
+  private readonly once: OnceScript;
   private readonly getOrSetFlights: GetOrSet;
   /** The keys this process wrote lately, read from the master; `undefined` when reads cannot lag. */
   private readonly recentWrites: ReadYourWrites | undefined;
@@ -137,11 +140,12 @@ export class Cache {
       master,
     });
     this.writes = new WriteBatcher(() => this.connection.master());
+    this.once = new OnceScript(options.queueTimeout ?? CONNECTOR_OPTIONS.queueTimeout.default);
     this.counters = new Counters({
       alias: this.alias,
       codec: this.codec,
       runner: this.runner,
-      once: new OnceScript(options.queueTimeout ?? CONNECTOR_OPTIONS.queueTimeout.default),
+      once: this.once,
       master,
     });
     this.getOrSetFlights = new GetOrSet({
@@ -199,7 +203,8 @@ export class Cache {
 
   /**
    * Stores `value` for `timeout` seconds (default: the cache's; `null` = forever; `0` or negative
-   * deletes the key, as Django does). True when stored; false when `nx`/`xx` prevented it.
+   * deletes the key, as Django does). True when stored; false when `nx`/`xx` prevented it. With
+   * `nx` it is `add`, exactly once.
    */
   async set(
     key: string,
@@ -222,20 +227,25 @@ export class Cache {
       return opts.nx ? !(await this.has(key, opts)) : this.delete(key, opts);
     }
     // Hot path: no closures (bench/cache measures every allocation); the batcher sends this turn's
-    // writes as one command.
-    const mode = opts.nx ? 'nx' : opts.xx ? 'xx' : 'always';
+    // writes as one command. An add goes on its own: its script records its outcome for a resend.
     try {
-      const stored = await this.writes.set({ key: redisKey, value: encoded, ms, mode });
+      const stored = opts.nx
+        ? await addOnce(this.once, this.writer(), redisKey, encoded, ms)
+        : await this.writes.set({ key: redisKey, value: encoded, ms, mode: opts.xx ? 'xx' : 'always' });
       this.runner.succeeded();
       return stored;
     } catch (error) {
-      return this.runner.failed(error, 'SET', false);
+      return this.runner.failed(error, opts.nx ? 'SET NX' : 'SET', false);
     } finally {
       this.wrote(redisKey);
     }
   }
 
-  /** Stores `value` only when `key` has none; true when it did. */
+  /**
+   * Stores `value` only when `key` has none; true when it did. Exactly once: when the connection
+   * dies before the reply, the resend returns the first outcome, or the call fails with
+   * `OutcomeUnknownError` (see `OnceScript`).
+   */
   async add(key: string, value: unknown, timeout?: number | null, opts: VersionOpts = {}): Promise<boolean> {
     checkKey('add', key, this.alias);
     return this.set(key, value, timeout, { ...opts, nx: true });
@@ -445,6 +455,7 @@ export class Cache {
       this.keyOf('lock', name, options.version),
       options,
       this.alias,
+      this.once,
     );
   }
 

@@ -3,13 +3,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidCacheArgumentError, LockNotOwnedError, LockTimeoutError } from '../errors.js';
 import type { CacheClient } from './cache-client.js';
 import { toCacheError } from './cache-failures.js';
+import type { OnceScript } from './once-script.js';
 
 // The token comparisons run inside Redis so a lock that expired and was taken by someone else is
-// never released or extended by its previous holder (redis-py's Lock scripts).
-const RELEASE = `local token = redis.call('get', KEYS[1])
-if not token or token ~= ARGV[1] then return 0 end
-redis.call('del', KEYS[1])
-return 1`;
+// never released or extended by its previous holder (redis-py's Lock scripts). Release and extend
+// record their outcome under the call's record (KEYS[2], see OnceScript): a release that applied
+// before its reply was lost would otherwise answer its own resend "not held".
+const RELEASE = `local done = redis.call('get', KEYS[2])
+if done then return tonumber(done) end
+local result = 0
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  redis.call('del', KEYS[1])
+  result = 1
+end
+redis.call('set', KEYS[2], result, 'px', ARGV[2])
+return result`;
 
 // SET NX that also succeeds when the lock already holds this token: ioredis resends a command whose
 // connection died before its reply, and a plain SET NX that applied the first time would then say
@@ -20,14 +28,19 @@ if ARGV[2] == '' then
 elseif redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[2], 'nx') then return 1 end
 return 0`;
 
-const EXTEND = `local token = redis.call('get', KEYS[1])
-if not token or token ~= ARGV[1] then return 0 end
+// A resend of an extension that applied would otherwise add the time twice.
+const EXTEND = `local done = redis.call('get', KEYS[2])
+if done then return tonumber(done) end
+local result = 0
 local expiration = redis.call('pttl', KEYS[1])
-if expiration < 0 then return 0 end
-local ttl = tonumber(ARGV[2])
-if ARGV[3] == '0' then ttl = ttl + expiration end
-redis.call('pexpire', KEYS[1], ttl)
-return 1`;
+if redis.call('get', KEYS[1]) == ARGV[1] and expiration >= 0 then
+  local ttl = tonumber(ARGV[2])
+  if ARGV[3] == '0' then ttl = ttl + expiration end
+  redis.call('pexpire', KEYS[1], ttl)
+  result = 1
+end
+redis.call('set', KEYS[2], result, 'px', ARGV[4])
+return result`;
 
 /** How a lock behaves; all times in seconds, as in redis-py's `Lock` that django-redis hands out. */
 export interface LockOptions {
@@ -58,8 +71,10 @@ const seconds = (
 
 /**
  * A lock on the master, held by a random token: `acquire`, `release` (only by the holder, atomic),
- * `extend`, `using(fn)`. Like redis-py's, it is as safe as one master: a failover that loses the
- * last writes can lose the lock key.
+ * `extend`, `using(fn)`. Each applies once although ioredis resends a call whose connection died:
+ * acquisition accepts its own token, release and extension return their recorded first outcome.
+ * Like redis-py's, it is as safe as one master: a failover that loses the last writes can lose the
+ * lock key.
  */
 export class Lock {
   private token: string | undefined;
@@ -74,8 +89,10 @@ export class Lock {
     readonly name: string,
     /** The Redis key that holds the token. */
     readonly redisKey: string,
-    options: LockOptions = {},
-    private readonly alias?: string,
+    options: LockOptions,
+    private readonly alias: string | undefined,
+    /** Runs release and extension so that a resend returns the first outcome. */
+    private readonly once: OnceScript,
   ) {
     this.timeout = seconds('timeout', options.timeout, alias);
     this.blockingTimeout = seconds('blockingTimeout', options.blockingTimeout, alias);
@@ -109,7 +126,9 @@ export class Lock {
     const token = this.token;
     this.token = undefined;
     if (token === undefined) throw new LockNotOwnedError(this.name, 'release', this.context());
-    const released = await this.call('EVAL', (client) => client.eval(RELEASE, 1, this.redisKey, token));
+    const released = await this.call('EVAL', (client) =>
+      this.once.run(client, RELEASE, [this.redisKey], [token]),
+    );
     if (released !== 1) throw new LockNotOwnedError(this.name, 'release', this.context());
   }
 
@@ -125,7 +144,7 @@ export class Lock {
     const token = this.token;
     const replace = options.replaceTtl ? '1' : '0';
     const done = await this.call('EVAL', (client) =>
-      client.eval(EXTEND, 1, this.redisKey, token, ms, replace),
+      this.once.run(client, EXTEND, [this.redisKey], [token, ms, replace]),
     );
     if (done !== 1) throw new LockNotOwnedError(this.name, 'extend', this.context());
   }

@@ -8,7 +8,8 @@ import { type CacheClient, isCluster } from './cache-client.js';
 const RECORD_PREFIX = 'sentinel-kit:once:';
 
 /**
- * Runs the cache's non-idempotent scripts (an increment, a version move) exactly once although
+ * Runs the cache's non-idempotent scripts (an increment, a version move, an add, a lock release or
+ * extension) exactly once although
  * ioredis resends a command whose socket died before its reply. Each call carries a fresh request
  * id; its script records what it did under `sentinel-kit:once:<id>` for `recordMs` (written in the
  * same script as the change, so a replica promoted later holds both or neither), and a resend finds
@@ -34,7 +35,12 @@ export class OnceScript {
    * EVALs `script` with `keys` and the call's record key after them (its last KEYS entry), and
    * `args` then `recordMs` (its last ARGV entry).
    */
-  run(client: CacheClient, script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
+  run(
+    client: CacheClient,
+    script: string,
+    keys: string[],
+    args: (string | number | Buffer)[],
+  ): Promise<unknown> {
     // On a cluster a script's keys must share a slot: the record takes its first key's.
     const tag = isCluster(client) && keys[0] !== undefined ? slotTag(keySlot(keys[0])) : '';
     const record = `${RECORD_PREFIX}${tag}${randomUUID()}`;

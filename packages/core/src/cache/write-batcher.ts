@@ -4,8 +4,11 @@ import { groupBySlot } from '../shared/key-slot.js';
 import { type BatchEntry, TickBatcher } from '../shared/tick-batcher.js';
 import { type CacheClient, isCluster } from './cache-client.js';
 
-/** `SET`'s condition: none, only when missing (`NX`), only when present (`XX`). */
-export type SetMode = 'always' | 'nx' | 'xx';
+/**
+ * `SET`'s condition: none, or only when present (`XX`). Only-when-missing is `add`, which needs a
+ * record per call and is sent on its own (`add-once.ts`).
+ */
+export type SetMode = 'always' | 'xx';
 
 /** One `SET` a caller asked for. */
 export interface SetRequest {
@@ -16,7 +19,7 @@ export interface SetRequest {
   mode: SetMode;
 }
 
-const MODE = { always: '0', nx: '1', xx: '2' } as const;
+const MODE = { always: '0', xx: '1' } as const;
 
 /**
  * Sets N keys, each with its own expiry and condition, in one command: ARGV holds a
@@ -34,10 +37,8 @@ for i = 1, #KEYS do
   local reply
   if ms == '0' then
     if mode == '0' then reply = call('set', KEYS[i], value)
-    elseif mode == '1' then reply = call('set', KEYS[i], value, 'nx')
     else reply = call('set', KEYS[i], value, 'xx') end
   elseif mode == '0' then reply = call('set', KEYS[i], value, 'px', ms)
-  elseif mode == '1' then reply = call('set', KEYS[i], value, 'px', ms, 'nx')
   else reply = call('set', KEYS[i], value, 'px', ms, 'xx') end
   out[i] = reply and 1 or 0
 end
@@ -137,10 +138,7 @@ export class WriteBatcher {
 /** One `SET` with the typed overloads (ioredis's fastest path for it). */
 async function setOne(client: CacheClient, { key, value, ms, mode }: SetRequest): Promise<boolean> {
   let reply: string | null;
-  if (ms === null) {
-    if (mode === 'nx') reply = await client.set(key, value, 'NX');
-    else reply = await (mode === 'xx' ? client.set(key, value, 'XX') : client.set(key, value));
-  } else if (mode === 'nx') reply = await client.set(key, value, 'PX', ms, 'NX');
+  if (ms === null) reply = await (mode === 'xx' ? client.set(key, value, 'XX') : client.set(key, value));
   else
     reply = await (mode === 'xx' ? client.set(key, value, 'PX', ms, 'XX') : client.set(key, value, 'PX', ms));
   return reply === 'OK';
