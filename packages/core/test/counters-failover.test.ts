@@ -1,15 +1,13 @@
 import { type Cache, createCache } from '@sentinel-kit/core';
-import { pollUntil, type RedisNode, startTopology, type Topology } from '@sentinel-kit/testkit';
+import { pollUntil, startTopology, type Topology } from '@sentinel-kit/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CounterWriters } from './counter-writers.js';
-import { roleOf } from './failover-scenario.js';
+import { type FailoverKind, failOver } from './failover-rounds.js';
 
 const PASSWORD = 'counters-pw';
 /** Failovers of each kind per test; raise it to soak (COUNTER_FAILOVERS=10). */
 const ROUNDS = Number(process.env.COUNTER_FAILOVERS ?? 2);
 const WRITERS = 16;
-
-type Kind = 'kill -9' | 'SENTINEL FAILOVER' | 'SIGSTOP';
 
 let topo: Topology | undefined;
 let cache: Cache | undefined;
@@ -26,45 +24,8 @@ afterEach(async () => {
   topo = undefined;
 });
 
-/** Waits until `node` replicates the current master with its link up. */
-async function rejoined(t: Topology, node: RedisNode): Promise<void> {
-  const client = t.client(node);
-  await pollUntil(
-    async () =>
-      (await roleOf(client).catch(() => '')) === 'slave' &&
-      /master_link_status:up/.test(await client.info('replication')),
-    { description: `${node.name} to replicate the new master`, timeoutMs: 30_000 },
-  );
-}
-
-/**
- * Fires one failover of `kind`, waits for the switch, for the old master to be a replica again and
- * for every replica (and the sentinels' view of it) to have caught up, so the next round cannot
- * promote a replica that lacks acknowledged increments.
- */
-async function failOver(t: Topology, kind: Kind, counters: CounterWriters): Promise<void> {
-  const switched = t.waitForSwitch({ timeoutMs: 30_000 });
-  let old: RedisNode;
-  if (kind === 'kill -9') old = await t.killMaster();
-  else if (kind === 'SIGSTOP') old = await t.pauseMaster();
-  else {
-    old = await t.master();
-    await t.failover();
-  }
-  await switched;
-  const ackedAtSwitch = counters.acked;
-  await pollUntil(() => counters.acked >= ackedAtSwitch + 200, {
-    description: '200 increments acknowledged after the switch',
-    timeoutMs: 20_000,
-  });
-  if (kind === 'kill -9') await t.restartNode(old);
-  if (kind === 'SIGSTOP') await t.resumeMaster();
-  await rejoined(t, old);
-  await t.waitForReplicasInSync();
-}
-
 describe('counters through failovers: no increment applied twice', () => {
-  it.each<Kind>(['kill -9', 'SENTINEL FAILOVER', 'SIGSTOP'])(
+  it.each<FailoverKind>(['kill -9', 'SENTINEL FAILOVER', 'SIGSTOP'])(
     `${ROUNDS} × %s, ${WRITERS} writers incrementing`,
     async (kind) => {
       const t = await startTopology({ replicas: 2, sentinels: 3, password: PASSWORD });
@@ -79,7 +40,7 @@ describe('counters through failovers: no increment applied twice', () => {
       writers = w;
       await w.start();
       await pollUntil(() => w.acked >= 500, { description: '500 increments acknowledged' });
-      for (let round = 0; round < ROUNDS; round++) await failOver(t, kind, w);
+      for (let round = 0; round < ROUNDS; round++) await failOver(t, kind, () => w.acked);
       await w.stop();
 
       const tallies = await w.tally();
