@@ -28,8 +28,11 @@ export interface ClusterFailoverRow {
   /** Extra copies across the lists (a write applied twice after a resend). */
   duplicates: number;
   acknowledged: number;
-  /** SIGSTOP only: the client's writes the old master executed after SIGCONT (null for the other events). */
-  toOldMaster: number | null;
+  /**
+   * SIGSTOP only (null for the other events): the client's RPUSHes the old master executed after
+   * SIGCONT, and how many of them were acknowledged from there (acked, and absent at the end).
+   */
+  toOldMaster: { executed: number; acknowledged: number } | null;
 }
 
 export interface ClusterFailoverBenchResult {
@@ -88,7 +91,7 @@ async function promotion(cluster: Cluster, replica: RedisNode, slot: number, tim
  * commands'): every RPUSH it executes, with the server's time and the sender's port.
  */
 async function monitor(node: RedisNode, password: string) {
-  const seen: { at: number; port: number; key: string }[] = [];
+  const seen: { at: number; port: number; key: string; value: number }[] = [];
   const socket = createConnection({ host: node.host, port: node.port });
   socket.on('error', () => {});
   let buffer = '';
@@ -108,12 +111,13 @@ async function monitor(node: RedisNode, password: string) {
           continue;
         }
         if (line.startsWith('-')) reject(new Error(`MONITOR on port ${node.port}: ${line}`));
-        const m = /^\+(\d+)\.(\d+) \[\d+ [^\]]*:(\d+)\] "rpush" "([^"]*)"/i.exec(line);
+        const m = /^\+(\d+)\.(\d+) \[\d+ [^\]]*:(\d+)\] "rpush" "([^"]*)" "(\d+)"/i.exec(line);
         if (m)
           seen.push({
             at: Number(m[1]) * 1000 + Math.floor(Number(m[2]) / 1000),
             port: Number(m[3]),
             key: m[4] as string,
+            value: Number(m[5]),
           });
       }
     });
@@ -194,6 +198,13 @@ async function runScenario(
             .map((a) => a.at),
         );
         const prefix = `bench:cluster:${i}:`;
+        const acked = new Set(w.acks.map((a) => a.value));
+        const executed =
+          watchOld === undefined || returnedAt === undefined
+            ? undefined
+            : watchOld.seen.filter(
+                (s) => s.at >= (returnedAt as number) && !nodePorts.has(s.port) && s.key.startsWith(prefix),
+              );
         return {
           scenario,
           client: (subjects[i] as Subject).name,
@@ -204,11 +215,12 @@ async function runScenario(
           duplicates: stored.length - present.size,
           acknowledged: w.acks.length,
           toOldMaster:
-            watchOld === undefined || returnedAt === undefined
+            executed === undefined
               ? null
-              : watchOld.seen.filter(
-                  (s) => s.at >= (returnedAt as number) && !nodePorts.has(s.port) && s.key.startsWith(prefix),
-                ).length,
+              : {
+                  executed: executed.length,
+                  acknowledged: executed.filter((s) => acked.has(s.value) && !present.has(s.value)).length,
+                },
         };
       }),
     );
@@ -231,13 +243,14 @@ export async function runClusterFailoverBench(
 
 export function formatClusterFailoverTable(result: ClusterFailoverBenchResult): string {
   const lines = [
-    '| event | client | replica promoted after the event | first write to the moved slots on the new master after the promotion | failed commands | acked writes lost | duplicates | acked | writes the old master took after it returned |',
+    '| event | client | replica promoted after the event | first write to the moved slots on the new master after the promotion | failed commands | acked writes lost | duplicates | acked | RPUSHes the old master executed after it returned (of them acked from there) |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of result.rows) {
+    const old = r.toOldMaster === null ? '–' : `${r.toOldMaster.executed} (${r.toOldMaster.acknowledged})`;
     const resume = r.resumeMs === null ? `– (none within ${RESUME_CAP_MS / 1000} s)` : `${r.resumeMs} ms`;
     lines.push(
-      `| ${r.scenario} | ${r.client} | ${r.promotionMs} ms | ${resume} | ${r.failed} | ${r.lost} | ${r.duplicates} | ${r.acknowledged} | ${r.toOldMaster ?? '–'} |`,
+      `| ${r.scenario} | ${r.client} | ${r.promotionMs} ms | ${resume} | ${r.failed} | ${r.lost} | ${r.duplicates} | ${r.acknowledged} | ${old} |`,
     );
   }
   return lines.join('\n');
