@@ -22,9 +22,19 @@ export interface CliArgs {
   timeoutMs: number;
   /** `watch --once`: exit after the first failover's summary. @default false */
   once: boolean;
-  /** `failover --wait`: milliseconds to wait for the switch; default the master's failover-timeout. */
+  /**
+   * `failover --wait`: milliseconds to wait for the switch; default the master's failover-timeout
+   * (sentinel), {@link CLUSTER_FAILOVER_WAIT_MS} (cluster).
+   */
   waitMs?: number;
+  /** `failover --master` on a cluster: the master to fail over, `host:port` or its index by first slot. */
+  master?: string;
+  /** `watch --interval` on a cluster: milliseconds between two `CLUSTER NODES` polls. @default 100 */
+  intervalMs: number;
 }
+
+/** Milliseconds `failover` waits for a cluster replica's promotion when `--wait` is not given. */
+export const CLUSTER_FAILOVER_WAIT_MS = 10_000;
 
 export const USAGE = `Usage: sentinel-kit <command> <location> [options]
 
@@ -35,6 +45,12 @@ Commands:
   failover <location>  ask the sentinels for a graceful failover and report the new master
 
 <location>: mymaster/host:26379,host:26379/0  or  redis+sentinel://[user:pass@]host:26379,…/mymaster/0
+            or a Redis Cluster: redis+cluster://[user:pass@]host:7000,host:7001,…
+
+On a cluster: status shows each master's slots and replicas and the slots not covered; check fails
+on uncovered slots, a master without a replica online, or a failing node; watch prints the changes
+of CLUSTER NODES (fail?, fail, promotions, slots moved) with a summary per failover; failover runs
+CLUSTER FAILOVER on a replica of --master and waits for its promotion.
 
 Options:
   --password <pw>            data nodes' password (else $REDIS_PASSWORD, else the location's)
@@ -44,7 +60,10 @@ Options:
   --timeout <ms>             milliseconds each sentinel gets to answer (default 1000)
   --json                     machine-readable output
   --once                     watch: exit after the first failover ends
-  --wait <ms>                failover: how long to wait for the switch (default: failover-timeout)
+  --wait <ms>                failover: how long to wait for the switch (default: failover-timeout;
+                             10000 on a cluster)
+  --master <host:port|i>     failover on a cluster: the master to fail over (i = index by first slot)
+  --interval <ms>            watch on a cluster: milliseconds between CLUSTER NODES polls (default 100)
   --color / --no-color       force colour on or off (default: on a TTY, unless NO_COLOR is set)
   --debug                    print stack traces
   -h, --help                 this text
@@ -76,7 +95,9 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
     throw new UsageError(`Unknown command "${command}". Expected one of: ${COMMANDS.join(', ')}`);
   }
   if (location === undefined)
-    throw new UsageError(`"${command}" needs a <location>, e.g. mymaster/127.0.0.1:26379/0`);
+    throw new UsageError(
+      `"${command}" needs a <location>, e.g. mymaster/127.0.0.1:26379/0 or redis+cluster://127.0.0.1:7000`,
+    );
   if (extra.length > 0)
     throw new UsageError(`Unexpected argument after the location (${extra.length} extra)`);
   const color = values['no-color'] ? false : values.color ? true : undefined;
@@ -93,6 +114,8 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
     timeoutMs: positiveInt('--timeout', values.timeout) ?? 1000,
     once: values.once ?? false,
     waitMs: positiveInt('--wait', values.wait),
+    master: values.master,
+    intervalMs: positiveInt('--interval', values.interval) ?? 100,
   };
 }
 
@@ -103,6 +126,7 @@ const defaults = (): Omit<CliArgs, 'command'> => ({
   color: undefined,
   timeoutMs: 1000,
   once: false,
+  intervalMs: 100,
 });
 
 const parse = (args: string[]) =>
@@ -117,6 +141,8 @@ const parse = (args: string[]) =>
       'sentinel-username': { type: 'string' },
       timeout: { type: 'string' },
       wait: { type: 'string' },
+      master: { type: 'string' },
+      interval: { type: 'string' },
       json: { type: 'boolean' },
       once: { type: 'boolean' },
       color: { type: 'boolean' },

@@ -1,5 +1,7 @@
-import { probeRole, type SentinelEvent } from '@sentinel-kit/core';
+import { parseLocation, probeRole, type SentinelEvent } from '@sentinel-kit/core';
 import type { CliArgs } from './args.js';
+import { clusterFailover } from './cluster-failover.js';
+import { openClusterTarget } from './cluster-target.js';
 import { address, duration } from './format.js';
 import type { CliIO } from './io.js';
 import { colorEnabled, createStyle } from './style.js';
@@ -9,10 +11,13 @@ import { waitFor } from './wait.js';
 /**
  * `sentinel-kit failover <location>`: `SENTINEL FAILOVER`, then waits for the first
  * `+switch-master` (up to `--wait`, default the master's failover-timeout) and checks with ROLE
- * that the new master says it is one. Exit 0 on a verified switch, 1 otherwise.
+ * that the new master says it is one. Exit 0 on a verified switch, 1 otherwise. A cluster
+ * location goes to `clusterFailover`.
  */
 export async function failover(args: CliArgs, io: CliIO): Promise<number> {
-  const target = openTarget(args);
+  const location = parseLocation(args.location);
+  if (location.kind === 'cluster') return clusterFailover(args, io, openClusterTarget(args, location));
+  const target = openTarget(args, location);
   const { admin } = target;
   const style = createStyle(colorEnabled(io.stdout, args.color, io.env));
   try {

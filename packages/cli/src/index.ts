@@ -1,5 +1,18 @@
 export { type CliArgs, type CommandName, parseCliArgs, USAGE } from './args.js';
 export { check } from './check.js';
+export type {
+  ClusterMasterReport,
+  ClusterNodeReport,
+  ClusterReplicaReport,
+  ClusterReport,
+} from './cluster-report.js';
+export {
+  type ClusterChange,
+  type ClusterChangeType,
+  type ClusterFailoverPhase,
+  type ClusterFailoverSummary,
+  ClusterTimeline,
+} from './cluster-timeline.js';
 export { failover } from './failover.js';
 export { type FailoverPhase, type FailoverSummary, FailoverTimeline } from './failover-timeline.js';
 export type { CliIO, Output } from './io.js';

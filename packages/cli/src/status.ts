@@ -1,4 +1,7 @@
+import { parseLocation } from '@sentinel-kit/core';
 import type { CliArgs } from './args.js';
+import { clusterStatus } from './cluster-status.js';
+import { openClusterTarget } from './cluster-target.js';
 import { address, bytes, duration } from './format.js';
 import type { CliIO } from './io.js';
 import { collectReport, type TopologyReport } from './report.js';
@@ -8,7 +11,9 @@ import { openTarget } from './target.js';
 
 /** `sentinel-kit status <location>`: the deployment at a glance, or its report as JSON. */
 export async function status(args: CliArgs, io: CliIO): Promise<number> {
-  const target = openTarget(args);
+  const location = parseLocation(args.location);
+  if (location.kind === 'cluster') return clusterStatus(args, io, openClusterTarget(args, location));
+  const target = openTarget(args, location);
   try {
     const report = await collectReport(target);
     if (args.json) {

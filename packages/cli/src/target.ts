@@ -1,4 +1,4 @@
-import { type NodeAddress, type ProbeRoleOptions, parseLocation, SentinelAdmin } from '@sentinel-kit/core';
+import { type Location, type NodeAddress, type ProbeRoleOptions, SentinelAdmin } from '@sentinel-kit/core';
 import type { CliArgs } from './args.js';
 import { UsageError } from './usage-error.js';
 
@@ -12,15 +12,15 @@ export interface Target {
 }
 
 /**
- * Parses the location and opens a SentinelAdmin on its sentinels. Data-node credentials: the
- * `--password`/`--username` flags, else the environment, else the location URL's own.
+ * Opens a SentinelAdmin on the location's sentinels (a cluster location goes to `openClusterTarget`).
+ * Data-node credentials: the `--password`/`--username` flags, else the environment, else the
+ * location URL's own.
  */
-export function openTarget(args: CliArgs): Target {
-  const location = parseLocation(args.location);
+export function openTarget(args: CliArgs, location: Location): Target {
   if (location.kind !== 'sentinel') {
     throw new UsageError(
-      `"${args.command}" needs a sentinel location (mymaster/host:26379,…/0 or redis+sentinel://…); ` +
-        `this one names ${location.kind === 'cluster' ? 'a Redis Cluster, which the CLI does not support yet' : 'a single server'}`,
+      `"${args.command}" needs a sentinel location (mymaster/host:26379,…/0 or redis+sentinel://…) ` +
+        'or a cluster location (redis+cluster://host:7000,…); this one names a single server',
     );
   }
   const admin = new SentinelAdmin({

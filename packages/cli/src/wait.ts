@@ -34,3 +34,16 @@ export const aborted = (signal?: AbortSignal): Promise<void> =>
     if (signal?.aborted) return resolve();
     signal?.addEventListener('abort', () => resolve(), { once: true });
   });
+
+/** Resolves after `ms` milliseconds, or at once when `signal` aborts; the timer never outlives it. */
+export const pause = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });

@@ -1,5 +1,7 @@
-import type { NodeAddress, SentinelEvent } from '@sentinel-kit/core';
+import { type NodeAddress, parseLocation, type SentinelEvent } from '@sentinel-kit/core';
 import type { CliArgs } from './args.js';
+import { openClusterTarget } from './cluster-target.js';
+import { clusterWatch } from './cluster-watch.js';
 import { formatEvent } from './event-text.js';
 import { type FailoverSummary, FailoverTimeline } from './failover-timeline.js';
 import { address, clock, duration } from './format.js';
@@ -21,7 +23,9 @@ export const DEDUP_WINDOW_MS = 3000;
  * aborts (Ctrl-C), or with `--once` until the first failover's summary.
  */
 export async function watch(args: CliArgs, io: CliIO): Promise<number> {
-  const target = openTarget(args);
+  const location = parseLocation(args.location);
+  if (location.kind === 'cluster') return clusterWatch(args, io, openClusterTarget(args, location));
+  const target = openTarget(args, location);
   const style = createStyle(colorEnabled(io.stdout, args.color, io.env));
   const timeline = new FailoverTimeline();
   const lastSeen = new Map<string, number>();
