@@ -11,6 +11,8 @@ export interface ComposeService {
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   build?: { context: string; dockerfile: string; args?: Record<string, string> };
+  profiles?: string[];
+  restart?: string;
 }
 
 export const composePath = fileURLToPath(new URL('../../../docker-compose.yml', import.meta.url));
@@ -55,3 +57,7 @@ export function sentinelConf(service: ComposeService): string {
 export const isSentinel = (service: ComposeService): boolean =>
   Array.isArray(service.command) && (service.command[2] ?? '').includes('--sentinel');
 export const isDataNode = (service: ComposeService): boolean => commandArgs(service)[0] === 'redis-server';
+
+/** Started only with `docker compose --profile cluster`. */
+export const inClusterProfile = (service: ComposeService): boolean =>
+  service.profiles?.includes('cluster') ?? false;
