@@ -27,7 +27,7 @@ export interface CliArgs {
    * (sentinel), {@link CLUSTER_FAILOVER_WAIT_MS} (cluster).
    */
   waitMs?: number;
-  /** `failover --master` on a cluster: the master to fail over, `host:port` or its index by first slot. */
+  /** `failover --master` on a cluster: the master to fail over, `host:port` or its index by first slot. @default none */
   master?: string;
   /** `watch --interval` on a cluster: milliseconds between two `CLUSTER NODES` polls. @default 100 */
   intervalMs: number;
