@@ -3,7 +3,7 @@ import { inject } from 'vitest';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The sentinel location of the topology global-setup.ts started. */
+    /** The location (sentinel, or cluster with PEER_TOPOLOGY=cluster) of the topology global-setup.ts started. */
     peerLocation: string;
   }
 }
