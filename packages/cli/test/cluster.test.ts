@@ -1,6 +1,6 @@
 import { type ClusterReport, EXIT_USAGE } from '@sentinel-kit/cli';
 import { formatSlots } from '@sentinel-kit/core';
-import { type Cluster, pollUntil, startCluster } from '@sentinel-kit/testkit';
+import { type Cluster, freePorts, pollUntil, startCluster } from '@sentinel-kit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli, startCli } from './run-cli.js';
 
@@ -242,5 +242,31 @@ describe('sentinel-kit on a real Redis Cluster (3 masters, 1 replica each)', () 
         new RegExp(`^replica ${literal(at(replica))} of ${literal(at(master))} is flagged fail\\??$`),
       ),
     );
+
+    const refused = await runCli(['failover', cluster.location, '--master', at(master)], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `sentinel-kit: The master ${at(master)} cannot be failed over: it has no replica that is up.\n`,
+    );
+  });
+});
+
+describe('sentinel-kit on a cluster location nobody answers', () => {
+  it('status is one line naming each seed node and its error, exit 1; check makes it a problem line', async () => {
+    const [a, b] = await freePorts(2);
+    const location = `redis+cluster://127.0.0.1:${a},127.0.0.1:${b}`;
+    const status = await runCli(['status', location, '--timeout', '300']);
+    expect(status.code).toBe(1);
+    expect(status.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(status.stderr).toMatch(/^sentinel-kit: No node of the cluster answered: /);
+    expect(status.stderr).toContain(`127.0.0.1:${a}: connect ECONNREFUSED`);
+    expect(status.stderr).toContain(`127.0.0.1:${b}: connect ECONNREFUSED`);
+    expect(status.stderr).toContain('raise "timeoutMs" (now 300 ms)');
+    const check = await runCli(['check', location, '--json']);
+    expect(check.code).toBe(1);
+    expect(JSON.parse(check.stdout)).toMatchObject({
+      healthy: false,
+      problems: [expect.stringMatching(/^No node of the cluster answered/)],
+    });
   });
 });
