@@ -53,20 +53,40 @@ describe('the writes of one turn as one command', () => {
     // Two writes: one script call, so the master knows the script before the count starts.
     await Promise.all([cache.set('half:taken', 'old'), cache.set('half:warm', 1)]);
     await master.config('RESETSTAT');
-    // 32 writes: the first and the last to one key, so the last can only win if the halves arrive in order.
+    // 32 writes: the first and the last to one key, so the last can only win if the halves arrive in
+    // order; the two conditional ones, in the second half, each get their own answer.
     const results = await Promise.all([
       cache.set('half:order', 'first'),
-      ...Array.from({ length: 29 }, (_, i) => cache.set(`half:${i}`, i)),
-      cache.add('half:taken', 'new'),
+      ...Array.from({ length: 28 }, (_, i) => cache.set(`half:${i}`, i)),
+      cache.set('half:taken', 'new', undefined, { xx: true }),
+      cache.set('half:free', 'new', undefined, { xx: true }),
       cache.set('half:order', 'last'),
     ]);
     const calls = await commandCalls(master);
     expect((calls.evalsha ?? 0) + (calls.eval ?? 0)).toBe(2);
-    expect(results.slice(0, 30).every((stored) => stored)).toBe(true);
-    expect(results.slice(30)).toEqual([false, true]);
+    expect(results.slice(0, 29).every((stored) => stored)).toBe(true);
+    expect(results.slice(29)).toEqual([true, false, true]);
     expect(await cache.get('half:order')).toBe('last');
-    expect(await cache.get('half:taken')).toBe('old');
-    expect(await cache.getMany(['half:0', 'half:28'])).toEqual({ 'half:0': 0, 'half:28': 28 });
+    expect(await cache.getMany(['half:taken', 'half:free', 'half:0', 'half:27'])).toEqual({
+      'half:taken': 'new',
+      'half:0': 0,
+      'half:27': 27,
+    });
+  });
+
+  it('shares one expiry and condition among a batch: XX sets each get their own answer, each key its expiry', async () => {
+    for (let i = 0; i < 20; i += 2) await cache.set(`shared:${i}`, 'old', null);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => cache.set(`shared:${i}`, 'new', 60, { xx: true })),
+    );
+    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i % 2 === 0));
+    for (const i of [0, 1, 18, 19]) {
+      expect({ i, value: await cache.get(`shared:${i}`) }).toEqual({
+        i,
+        value: i % 2 === 0 ? 'new' : undefined,
+      });
+    }
+    expect(await master.pttl('wb:1:shared:18')).toBeGreaterThan(59_000);
   });
 
   it('sends 15 writes gathered together as one script, below where a split pays', async () => {
