@@ -1,46 +1,26 @@
-import { type Cache, createCache } from '@sentinel-kit/core';
-import { pollUntil, startTopology, type Topology } from '@sentinel-kit/testkit';
+import { pollUntil } from '@sentinel-kit/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CounterWriters } from './counter-writers.js';
-import { type FailoverKind, failOver } from './failover-rounds.js';
+import { type FailoverKind, failOver, RoundsFixture, roundsFrom } from './failover-rounds.js';
 
 const PASSWORD = 'counters-pw';
-/** Failovers of each kind per test; raise it to soak (COUNTER_FAILOVERS=10). */
-const ROUNDS = Number(process.env.COUNTER_FAILOVERS ?? 2);
+const ROUNDS = roundsFrom('COUNTER_FAILOVERS');
 const WRITERS = 16;
 
-let topo: Topology | undefined;
-let cache: Cache | undefined;
-let writers: CounterWriters | undefined;
-
-afterEach(async () => {
-  // Writers first: a loop left running on a closed cache would spin on its ClosedError for ever.
-  const stopped = writers?.stop();
-  writers = undefined;
-  await cache?.close();
-  await stopped;
-  cache = undefined;
-  await topo?.stop();
-  topo = undefined;
-});
+const fixture = new RoundsFixture<CounterWriters>();
+afterEach(() => fixture.stop());
 
 describe('counters through failovers: no increment applied twice', () => {
   it.each<FailoverKind>(['kill -9', 'SENTINEL FAILOVER', 'SIGSTOP'])(
     `${ROUNDS} × %s, ${WRITERS} writers incrementing`,
     async (kind) => {
-      const t = await startTopology({ replicas: 2, sentinels: 3, password: PASSWORD });
-      topo = t;
-      const c = createCache(
-        { location: t.location, keyPrefix: 'counters', options: { password: PASSWORD, readFrom: 'master' } },
-        { alias: 'counters' },
-      );
-      cache = c;
+      const { topo: t, cache: c } = await fixture.start('counters', PASSWORD);
       const keys = Array.from({ length: WRITERS }, (_, i) => `counter-${i}`);
-      const w = new CounterWriters(c, keys);
-      writers = w;
+      const w = fixture.use(new CounterWriters(c, keys));
       await w.start();
       await pollUntil(() => w.acked >= 500, { description: '500 increments acknowledged' });
-      for (let round = 0; round < ROUNDS; round++) await failOver(t, kind, () => w.acked);
+      const switches: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) switches.push(await failOver(t, kind, () => w.acked));
       await w.stop();
 
       const tallies = await w.tally();
@@ -48,7 +28,7 @@ describe('counters through failovers: no increment applied twice', () => {
         tallies.reduce((total, tally) => total + pick(tally), 0);
       console.log(
         `${kind} × ${ROUNDS}: ${sum((x) => x.acked)} acknowledged, ${sum((x) => x.unknown)} outcome unknown, ` +
-          `${sum((x) => x.doubled)} doubled, ${sum((x) => x.lost)} lost`,
+          `${sum((x) => x.doubled)} doubled, ${sum((x) => x.lost)} lost; +switch-master per round ${switches.join(', ')}`,
       );
       expect(tallies.flatMap((x) => x.failed)).toEqual([]);
       expect(sum((x) => x.doubled)).toBe(0);
