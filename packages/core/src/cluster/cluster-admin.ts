@@ -13,6 +13,7 @@ import {
   TlsError,
 } from '../errors.js';
 import { authRefusal, tlsFailure } from '../sentinel/sentinel-verdict.js';
+import { oneShotClientOptions } from '../shared/one-shot-client.js';
 import { type ClusterNode, parseClusterNodes } from './cluster-nodes.js';
 
 export interface ClusterAdminOptions {
@@ -153,19 +154,7 @@ export class ClusterAdmin {
     const existing = this.clients.get(key(node));
     if (existing !== undefined && existing.status !== 'end') return existing;
     const client = new Redis({
-      host: node.host,
-      port: node.port,
-      username: this.options.username,
-      password: this.options.password,
-      tls: this.options.tls === true ? {} : this.options.tls || undefined,
-      connectTimeout: this.timeoutMs,
-      commandTimeout: this.timeoutMs,
-      lazyConnect: true,
-      retryStrategy: null,
-      maxRetriesPerRequest: 0,
-      enableReadyCheck: false,
-      protocol: 2,
-      disableClientInfo: true,
+      ...oneShotClientOptions({ ...node, ...this.options }, this.timeoutMs),
       connectionName: 'sentinel-kit-cluster-admin',
     });
     // ioredis rejects the pending command with a bare "Connection is closed."; the socket's own

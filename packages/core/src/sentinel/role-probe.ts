@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
 import { AuthenticationError, type NodeAddress } from '../errors.js';
+import { oneShotClientOptions } from '../shared/one-shot-client.js';
 import { authRefusal } from './sentinel-verdict.js';
 
 /** What a data node says about itself through `ROLE`. */
@@ -34,21 +35,7 @@ export interface ProbeRoleOptions {
 export async function probeRole(address: NodeAddress, options: ProbeRoleOptions = {}): Promise<NodeRole> {
   const timeoutMs = options.timeoutMs ?? 1000;
   let socketError: Error | undefined;
-  const client = new Redis({
-    host: address.host,
-    port: address.port,
-    username: options.username,
-    password: options.password,
-    tls: options.tls === true ? {} : options.tls || undefined,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-    lazyConnect: true,
-    retryStrategy: null,
-    maxRetriesPerRequest: 0,
-    enableReadyCheck: false,
-    protocol: 2,
-    disableClientInfo: true,
-  });
+  const client = new Redis(oneShotClientOptions({ ...address, ...options }, timeoutMs));
   client.on('error', (err: Error) => {
     socketError = err;
   });
