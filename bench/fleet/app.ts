@@ -86,5 +86,15 @@ process.on('message', (message: Request) => {
   void caches.close().then(() => process.exit(0));
 });
 
-await Promise.all(aliases.map((alias) => caches.get(alias).set(`fleet:${process.pid}:${alias}`, 'warm')));
+/** Milliseconds an app keeps trying its first writes, as an app at boot would, before it gives up. */
+const WARM_UP_MS = 60_000;
+const warmUntil = Date.now() + WARM_UP_MS;
+for (;;) {
+  try {
+    await Promise.all(aliases.map((alias) => caches.get(alias).set(`fleet:${process.pid}:${alias}`, 'warm')));
+    break;
+  } catch (error) {
+    if (Date.now() > warmUntil) throw error;
+  }
+}
 process.send?.({ type: 'ready' });
