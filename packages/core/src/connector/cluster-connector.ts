@@ -8,6 +8,7 @@ import {
   UnsupportedLocationError,
 } from '../errors.js';
 import { type Location, toLocation } from '../location/location.js';
+import { tlsOptions } from './client-options.js';
 import { ClusterGuard } from './cluster-guard.js';
 import { clusterOptions } from './cluster-options.js';
 import { connectorKey } from './connector-key.js';
@@ -19,6 +20,7 @@ import {
   resolveSettings,
 } from './connector-options.js';
 import { nodeTrouble } from './node-errors.js';
+import { RejoiningNodes } from './rejoining-nodes.js';
 import { refuseSentinelOnly } from './sentinel-only.js';
 
 export type ClusterLocation = Extract<Location, { kind: 'cluster' }>;
@@ -69,6 +71,8 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
   private readonly logger: ConnectorLogger | undefined;
   private readonly writer: Client;
   private readonly readers = new Map<ReadFrom, Client>();
+  /** Old masters of moved slots, kept from replica reads until they have caught up. */
+  private readonly rejoining: RejoiningNodes;
   /** The master of every slot at the last slot refresh, as `host:port`. */
   private masters: (string | undefined)[] = [];
   private lastReported: string | undefined;
@@ -88,6 +92,11 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
     this.key = connectorKey(options);
     this.settings = resolveSettings(options);
     this.readFrom = this.settings.readFrom;
+    this.rejoining = new RejoiningNodes({
+      username: options.username ?? location.username,
+      password: options.password ?? location.password,
+      tls: tlsOptions(options, location),
+    });
     this.writer = this.open('master', 'master');
     this.writer.cluster.on('refresh', () => this.onRefresh());
   }
@@ -123,6 +132,7 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.rejoining.close();
     const error = new ClosedError('connector', { alias: this.alias, command: 'in flight' });
     for (const { cluster, guard } of [this.writer, ...this.readers.values()]) {
       guard.close(error);
@@ -139,6 +149,7 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
         settings: this.settings,
         readFrom,
         role: role === 'master' ? 'master' : `read-${readFrom}`,
+        rejoining: (node) => this.rejoining.has(node.options.host, node.options.port),
       }),
     );
     const guard = new ClusterGuard(cluster, {
@@ -178,6 +189,7 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
       else move.slots.push([slot, slot]);
     }
     for (const move of moves.values()) {
+      this.rejoining.add(move.from);
       this.log(
         'debug',
         `slots ${move.slots.map(([a, b]) => `${a}-${b}`).join(',')} moved to ${move.to.host}:${move.to.port}`,

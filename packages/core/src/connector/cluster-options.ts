@@ -30,16 +30,24 @@ const DISCONNECT_TIMEOUT_MS = 20;
 /**
  * ioredis's `scaleReads` for a read policy: which node of a slot (ioredis lists its master first,
  * then its replicas) serves a read. A node counts as usable unless its connection is down: one not
- * opened yet (`wait`) opens on the read it is given.
+ * opened yet (`wait`) opens on the read it is given. A replica `rejoining` says is still catching up
+ * (an old master come back) serves no reads.
  */
-export function scaleReadsFor(readFrom: ReadFrom): ClusterOptions['scaleReads'] {
+export function scaleReadsFor(
+  readFrom: ReadFrom,
+  rejoining: (node: Redis) => boolean = () => false,
+): ClusterOptions['scaleReads'] {
   if (readFrom === 'master') return 'master';
-  if (readFrom === 'replica') return 'slave';
   const usable = (node: Redis | undefined) =>
     node !== undefined && (node.status === 'ready' || node.status === 'wait' || node.status === 'connecting');
   return (nodes: (Redis | undefined)[]) => {
     const [master, ...replicas] = nodes;
-    const replica = replicas.filter(usable);
+    if (readFrom === 'replica') {
+      // ioredis's own 'slave': any replica, the master when there is none; minus those catching up.
+      const listed = replicas.filter((node): node is Redis => node !== undefined && !rejoining(node));
+      return listed.length > 0 ? listed : master;
+    }
+    const replica = replicas.filter((node) => usable(node) && !rejoining(node as Redis));
     if (readFrom === 'masterPreferred') return usable(master) || replica.length === 0 ? master : replica;
     return replica.length > 0 ? replica : master;
   };
@@ -66,6 +74,8 @@ export function clusterOptions(input: {
   settings: ConnectorSettings;
   readFrom: ReadFrom;
   role: string;
+  /** Replicas that must serve no reads yet (see `RejoiningNodes`). */
+  rejoining?: (node: Redis) => boolean;
 }): ClusterOptions {
   const { location, options, settings } = input;
   const maxDelay = settings.maxReconnectDelay;
@@ -81,7 +91,7 @@ export function clusterOptions(input: {
     },
     // Every node unreachable at once: short, capped and jittered, like the sentinel connector's.
     clusterRetryStrategy: (times) => Math.round(Math.min(times * 25, maxDelay) * (0.5 + Math.random() / 2)),
-    scaleReads: scaleReadsFor(input.readFrom),
+    scaleReads: scaleReadsFor(input.readFrom, input.rejoining),
     maxRedirections: maxRedirectionsFor(settings.queueTimeout),
     retryDelayOnMoved: 0,
     retryDelayOnFailover: CLUSTER_RETRY_MS,
