@@ -10,9 +10,9 @@ import {
 } from '@sentinel-kit/core';
 import { CLUSTER_FAILOVER_WAIT_MS, type CliArgs } from './args.js';
 import type { ClusterTarget } from './cluster-target.js';
-import { formatChange, renderClusterSummary } from './cluster-text.js';
+import { renderClusterSummary } from './cluster-text.js';
 import { type ClusterFailoverSummary, ClusterTimeline } from './cluster-timeline.js';
-import { changeJson } from './cluster-watch.js';
+import { writeChanges } from './cluster-watch.js';
 import { address } from './format.js';
 import type { CliIO } from './io.js';
 import { colorEnabled, createStyle, type Style } from './style.js';
@@ -120,13 +120,7 @@ async function followPromotion(
     await pause(Math.min(POLL_MS, Math.max(0, deadline - Date.now())), io.signal);
     const view = await target.admin.view();
     const { changes, summaries } = timeline.add(view.nodes, view.from, new Date());
-    for (const change of changes) {
-      io.stdout.write(
-        args.json
-          ? `${JSON.stringify({ change: changeJson(change) })}\n`
-          : `${formatChange(change, style)}\n`,
-      );
-    }
+    writeChanges(io.stdout, changes, args.json === true, style);
     const done = summaries.find((s) => s.to.host === replica.host && s.to.port === replica.port);
     if (done !== undefined) {
       io.stdout.write(

@@ -4,7 +4,7 @@ import type { ClusterTarget } from './cluster-target.js';
 import { formatChange, renderClusterSummary } from './cluster-text.js';
 import { type ClusterChange, ClusterTimeline } from './cluster-timeline.js';
 import type { CliIO } from './io.js';
-import { colorEnabled, createStyle } from './style.js';
+import { colorEnabled, createStyle, type Style } from './style.js';
 import { pause } from './wait.js';
 
 /**
@@ -44,13 +44,7 @@ export async function clusterWatch(args: CliArgs, io: CliIO, target: ClusterTarg
       }
       lastError = undefined;
       const { changes, summaries } = timeline.add(view.nodes, view.from, new Date());
-      for (const change of changes) {
-        io.stdout.write(
-          args.json
-            ? `${JSON.stringify({ change: changeJson(change) })}\n`
-            : `${formatChange(change, style)}\n`,
-        );
-      }
+      writeChanges(io.stdout, changes, args.json === true, style);
       for (const summary of summaries) {
         io.stdout.write(
           args.json ? `${JSON.stringify({ summary })}\n` : renderClusterSummary(summary, style),
@@ -65,3 +59,17 @@ export async function clusterWatch(args: CliArgs, io: CliIO, target: ClusterTarg
 }
 
 export const changeJson = (change: ClusterChange) => ({ ...change, at: change.at.toISOString() });
+
+/** Writes each layout change as a line: JSON with `json`, else the styled text `watch` and `failover` share. */
+export function writeChanges(
+  out: { write(text: string): unknown },
+  changes: ClusterChange[],
+  json: boolean,
+  style: Style,
+): void {
+  for (const change of changes) {
+    out.write(
+      json ? `${JSON.stringify({ change: changeJson(change) })}\n` : `${formatChange(change, style)}\n`,
+    );
+  }
+}
