@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { Cluster } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import {
   ClosedError,
   type NodeAddress,
@@ -19,6 +19,7 @@ import {
   type ReadFrom,
   resolveSettings,
 } from './connector-options.js';
+import { dropNow } from './ioredis/client-internals.js';
 import { nodeTrouble } from './node-errors.js';
 import { RejoiningNodes } from './rejoining-nodes.js';
 import { refuseSentinelOnly } from './sentinel-only.js';
@@ -41,6 +42,10 @@ export interface ClusterConnectorEvents {
 interface Client {
   cluster: Cluster;
   guard: ClusterGuard;
+  /** The master of every slot at the client's last slot refresh, as `host:port`. */
+  masters: (string | undefined)[];
+  /** The client's open node connections, by `host:port`. */
+  nodes: Map<string, Set<Redis>>;
 }
 
 const SLOTS = 16384;
@@ -49,6 +54,31 @@ const parseKey = (key: string): NodeAddress => {
   const colon = key.lastIndexOf(':');
   return { host: key.slice(0, colon), port: Number(key.slice(colon + 1)) };
 };
+
+const nodeKey = (redis: Redis): string => `${redis.options.host}:${redis.options.port}`;
+
+/** The slot ranges whose master differs between two slot maps, one entry per (old, new) master. */
+function slotMoves(
+  previous: (string | undefined)[],
+  current: (string | undefined)[],
+): ClusterFailoverEvent[] {
+  const moves = new Map<string, ClusterFailoverEvent>();
+  for (let slot = 0; slot < SLOTS; slot += 1) {
+    const from = previous[slot];
+    const to = current[slot];
+    if (from === undefined || to === undefined || from === to) continue;
+    const id = `${from}>${to}`;
+    let move = moves.get(id);
+    if (move === undefined) {
+      move = { slots: [], from: parseKey(from), to: parseKey(to) };
+      moves.set(id, move);
+    }
+    const last = move.slots[move.slots.length - 1];
+    if (last !== undefined && last[1] === slot - 1) last[1] = slot;
+    else move.slots.push([slot, slot]);
+  }
+  return [...moves.values()];
+}
 
 /**
  * The connections of one Redis Cluster: an ioredis `Cluster` for writes, and one per read policy
@@ -73,8 +103,6 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
   private readonly readers = new Map<ReadFrom, Client>();
   /** Old masters of moved slots, kept from replica reads until they have caught up. */
   private readonly rejoining: RejoiningNodes;
-  /** The master of every slot at the last slot refresh, as `host:port`. */
-  private masters: (string | undefined)[] = [];
   private lastReported: string | undefined;
   private closed = false;
 
@@ -98,7 +126,6 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
       tls: tlsOptions(options, location),
     });
     this.writer = this.open('master', 'master');
-    this.writer.cluster.on('refresh', () => this.onRefresh());
   }
 
   /** The client for writes: one ioredis `Cluster` for the connector's whole life, each slot's command on its master. */
@@ -163,32 +190,40 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
     cluster.on('node error', (error: Error, key: string) =>
       this.report(nodeTrouble(error, { target: role, node: parseKey(key), alias: this.alias })),
     );
+    const client: Client = { cluster, guard, masters: [], nodes: new Map() };
+    cluster.on('+node', (redis: Redis) => {
+      const key = nodeKey(redis);
+      const open = client.nodes.get(key) ?? new Set<Redis>();
+      open.add(redis);
+      client.nodes.set(key, open);
+    });
+    cluster.on('-node', (redis: Redis) => client.nodes.get(nodeKey(redis))?.delete(redis));
+    cluster.on('refresh', () => this.onRefresh(client));
     cluster.connect().catch(() => {});
-    return { cluster, guard };
+    return client;
   }
 
-  /** After each slot refresh: a `failover` event per (old master, new master) whose slots moved. */
-  private onRefresh(): void {
-    const previous = this.masters;
-    const current = this.writer.cluster.slots.map((nodes) => nodes?.[0]);
-    this.masters = current;
+  /**
+   * After each slot refresh of one client: its connections to every node that lost slots are
+   * dropped at once; on the write client, a `failover` event per (old master, new master).
+   *
+   * Why drop them: a node that lost its slots may be a master that froze and was replaced. When it
+   * wakes it answers the commands still on its socket as the master it believes it still is, and
+   * the new master never sees them: acknowledged writes that the cluster discards once the old node
+   * learns it was demoted. ioredis only ends such a socket (still reading replies until it closes);
+   * dropped now, its commands fail "Connection is closed" and ioredis sends them by the new map.
+   */
+  private onRefresh(client: Client): void {
+    const previous = client.masters;
+    const current = client.cluster.slots.map((nodes) => nodes?.[0]);
+    client.masters = current;
     if (previous.length === 0 || this.closed) return;
-    const moves = new Map<string, ClusterFailoverEvent>();
-    for (let slot = 0; slot < SLOTS; slot += 1) {
-      const from = previous[slot];
-      const to = current[slot];
-      if (from === undefined || to === undefined || from === to) continue;
-      const id = `${from}>${to}`;
-      let move = moves.get(id);
-      if (move === undefined) {
-        move = { slots: [], from: parseKey(from), to: parseKey(to) };
-        moves.set(id, move);
-      }
-      const last = move.slots[move.slots.length - 1];
-      if (last !== undefined && last[1] === slot - 1) last[1] = slot;
-      else move.slots.push([slot, slot]);
+    const moves = slotMoves(previous, current);
+    for (const move of moves) {
+      for (const redis of client.nodes.get(`${move.from.host}:${move.from.port}`) ?? []) dropNow(redis);
     }
-    for (const move of moves.values()) {
+    if (client !== this.writer) return;
+    for (const move of moves) {
       this.rejoining.add(move.from);
       this.log(
         'debug',
