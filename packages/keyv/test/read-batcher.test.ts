@@ -25,7 +25,7 @@ async function calls(command: string): Promise<number> {
 }
 
 describe('KeyvSentinelStore read batching (ReadBatcher)', () => {
-  it("sends one turn's gets as one MGET, with each caller's value, and each set on its own", async () => {
+  it("sends one turn's gets as two MGET halves, with each caller's value, and each set on its own", async () => {
     const keyv = createKeyv({ caches });
     const keys = Array.from({ length: 20 }, (_, i) => `b${i}`);
     const [mgetBefore, getBefore] = [await calls('mget'), await calls('get')];
@@ -35,6 +35,14 @@ describe('KeyvSentinelStore read batching (ReadBatcher)', () => {
     expect((await calls('set')) - setBefore).toBe(20);
     const values = await Promise.all(keys.map((key) => keyv.get(key)));
     expect(values).toEqual(keys.map((_, i) => ({ i })));
+    expect((await calls('mget')) - mgetBefore).toBe(2);
+    expect((await calls('get')) - getBefore).toBe(0);
+  });
+
+  it("sends a small turn's gets as one MGET", async () => {
+    const keyv = createKeyv({ caches });
+    const [mgetBefore, getBefore] = [await calls('mget'), await calls('get')];
+    await Promise.all(['b1', 'b2', 'b3', 'b4', 'b5', 'b6'].map((key) => keyv.get(key)));
     expect((await calls('mget')) - mgetBefore).toBe(1);
     expect((await calls('get')) - getBefore).toBe(0);
   });
