@@ -4,9 +4,11 @@ import {
   ClusterConnector,
   type ClusterFailoverEvent,
   createClusterConnector,
+  NodeUnavailableError,
   NotSentinelLocationError,
   UnsupportedLocationError,
 } from '../src/index.js';
+import { keySlot } from '../src/shared/key-slot.js';
 import { ClusterWorkload } from './cluster-workload.js';
 
 const PASSWORD = 'cluster-pw';
@@ -58,6 +60,35 @@ describe('ClusterConnector on a running cluster', () => {
     expect(served.length).toBeGreaterThan(0);
   });
 
+  it("readFrom 'replica' on a slot left without a replica: reads wait for one, then fail NodeUnavailableError", async () => {
+    const writer = connect();
+    const key = 'connector:lonely';
+    await writer.master().set(key, 'v');
+    const shard = cluster.shardOf(keySlot(key));
+    const [replica] = await cluster.replicasOf(shard);
+    if (replica === undefined) throw new Error(`shard ${shard} has no replica`);
+    const brief = connect({ readFrom: 'replica', queueTimeout: 1500 }).replica();
+    const patient = connect({ readFrom: 'replica' }).replica();
+    await pollUntil(async () => (await brief.get(key)) === 'v' && (await patient.get(key)) === 'v', {
+      description: 'both readers to read the key from its replica',
+    });
+    await replica.kill();
+    const bare = (reader: typeof brief) => reader.slots[keySlot(key)]?.length === 1;
+    await pollUntil(() => bare(brief) && bare(patient), {
+      description: "the readers' slot maps to list no replica for the key",
+    });
+    let answered = false;
+    const waiting = patient.get(key).finally(() => {
+      answered = true;
+    });
+    // Awaited below; if the test fails first, its ClosedError at close() is no unhandled rejection.
+    waiting.catch(() => {});
+    await expect(brief.get(key)).rejects.toBeInstanceOf(NodeUnavailableError);
+    expect(answered).toBe(false);
+    await replica.start();
+    expect(await waiting).toBe('v');
+  });
+
   it('refuses a location that is not a cluster, with a typed error', () => {
     expect(() => createClusterConnector({ location: 'redis://127.0.0.1:1/0' })).toThrow(
       UnsupportedLocationError,
@@ -71,22 +102,6 @@ describe('ClusterConnector on a running cluster', () => {
     await expect(c.master().get('connector:close')).rejects.toMatchObject({ code: 'ERR_CLOSED' });
   });
 });
-
-/** CRC16 (XMODEM) of the key's hash tag or whole key, mod 16384: Redis Cluster's key slot. */
-function keySlot(key: string): number {
-  const open = key.indexOf('{');
-  let hashed = key;
-  if (open >= 0) {
-    const close = key.indexOf('}', open + 1);
-    if (close > open + 1) hashed = key.slice(open + 1, close);
-  }
-  let crc = 0;
-  for (const byte of Buffer.from(hashed)) {
-    crc ^= byte << 8;
-    for (let i = 0; i < 8; i += 1) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  }
-  return crc % 16384;
-}
 
 describe('ClusterConnector through failovers, 5 writers × 100 writes/s over every slot', () => {
   let cluster: ClusterTopology | undefined;

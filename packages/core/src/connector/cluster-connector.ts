@@ -10,7 +10,7 @@ import {
 import { type Location, toLocation } from '../location/location.js';
 import { tlsOptions } from './client-options.js';
 import { ClusterGuard } from './cluster-guard.js';
-import { clusterOptions } from './cluster-options.js';
+import { clusterOptions, waitsForReplica } from './cluster-options.js';
 import { connectorKey } from './connector-key.js';
 import {
   type ConnectorLogger,
@@ -168,6 +168,7 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
   }
 
   private open(role: 'master' | 'replica', readFrom: ReadFrom): Client {
+    const rejoining = (host: string | undefined, port: number | undefined) => this.rejoining.has(host, port);
     const cluster = new Cluster(
       this.location.nodes.map((n) => ({ host: n.host, port: n.port })),
       clusterOptions({
@@ -176,13 +177,14 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
         settings: this.settings,
         readFrom,
         role: role === 'master' ? 'master' : `read-${readFrom}`,
-        rejoining: (node) => this.rejoining.has(node.options.host, node.options.port),
+        rejoining: (node) => rejoining(node.options.host, node.options.port),
       }),
     );
     const guard = new ClusterGuard(cluster, {
       role,
       queueTimeoutMs: this.settings.queueTimeout,
       alias: this.alias,
+      hold: readFrom === 'replica' ? waitsForReplica(cluster, rejoining) : undefined,
     });
     cluster.on('error', (error: Error) =>
       this.report(nodeTrouble(error, { target: role, node: undefined, alias: this.alias })),

@@ -9,6 +9,11 @@ interface Pending {
   fail: (error: Error) => void;
 }
 
+/** Milliseconds between two looks at whether held reads can go out, besides every slot refresh. */
+const RELEASE_CHECK_MS = 100;
+
+type Stream = Parameters<Cluster['sendCommand']>[1];
+
 const TRACKED = Symbol('sentinel-kit.clusterPending');
 
 /** Replies that say the command was not applied: the slot had no master, was moving, or lived elsewhere. */
@@ -25,11 +30,19 @@ const NOT_APPLIED = /^(CLUSTERDOWN|TRYAGAIN|MOVED|ASK)\b/;
  * - typed rejections: running out of redirections becomes `NodeUnavailableError` when the last reply
  *   said the command was not applied (CLUSTERDOWN, TRYAGAIN, MOVED) and `OutcomeUnknownError`
  *   otherwise; refusals of credentials or TLS their own errors (`translateNodeError`);
+ * - a hold: a command `settings.hold` says must wait (a read under `readFrom: 'replica'` of a slot
+ *   with no replica to serve it) is not sent until it may be, on a slot refresh or within
+ *   {@link RELEASE_CHECK_MS}; unsent at the deadline, it fails with `NodeUnavailableError`, which
+ *   says it never reached a node. A pipeline's commands (sent with their node) are never held;
  * - the door `close()` shuts: every pending command fails at once, and every later one.
  */
 export class ClusterGuard {
   private readonly pending = new Set<Pending>();
+  /** Commands not sent yet because `settings.hold` said so, with the stream they came with. */
+  private readonly held = new Map<Command, Stream>();
+  private readonly send: (command: Command, stream?: Stream) => unknown;
   private readonly timer: NodeJS.Timeout;
+  private releaseTimer: NodeJS.Timeout | undefined;
   private closedWith: Error | undefined;
 
   constructor(
@@ -38,17 +51,24 @@ export class ClusterGuard {
       role: 'master' | 'replica';
       queueTimeoutMs: number;
       alias: string | undefined;
+      hold?: (command: Command) => boolean;
     },
   ) {
     const send = cluster.sendCommand.bind(cluster);
-    cluster.sendCommand = (command: Command, stream?: unknown, node?: unknown) => {
+    this.send = send;
+    cluster.sendCommand = (command: Command, stream?: Stream, node?: unknown) => {
       this.track(command);
       if (this.closedWith !== undefined) {
         command.reject(this.closedWith);
         return command.promise;
       }
-      return send(command, stream as Parameters<typeof send>[1], node);
+      if (node === undefined && settings.hold?.(command)) {
+        this.holdBack(command, stream);
+        return command.promise;
+      }
+      return send(command, stream, node);
     };
+    cluster.on('refresh', () => this.release());
     this.timer = setInterval(() => this.sweep(), Math.max(10, settings.queueTimeoutMs / 4));
     this.timer.unref();
   }
@@ -57,12 +77,33 @@ export class ClusterGuard {
   close(error: Error): void {
     this.closedWith = error;
     clearInterval(this.timer);
+    clearInterval(this.releaseTimer);
     for (const entry of [...this.pending]) entry.fail(error);
   }
 
   /** Commands sent and not settled yet. */
   get size(): number {
     return this.pending.size;
+  }
+
+  private holdBack(command: Command, stream: Stream): void {
+    this.held.set(command, stream);
+    if (this.releaseTimer !== undefined) return;
+    this.releaseTimer = setInterval(() => this.release(), RELEASE_CHECK_MS);
+    this.releaseTimer.unref();
+  }
+
+  /** Sends every held command that may go now. */
+  private release(): void {
+    for (const [command, stream] of [...this.held]) {
+      if (this.settings.hold?.(command)) continue;
+      this.held.delete(command);
+      this.send(command, stream);
+    }
+    if (this.held.size === 0) {
+      clearInterval(this.releaseTimer);
+      this.releaseTimer = undefined;
+    }
   }
 
   /** ioredis may pass one command through several times (its offline queue): wrap it once. */
@@ -76,6 +117,7 @@ export class ClusterGuard {
       sentAt: Date.now(),
       fail: (error) => {
         this.pending.delete(entry);
+        this.held.delete(command);
         reject(error);
       },
     };
@@ -91,8 +133,13 @@ export class ClusterGuard {
     const { queueTimeoutMs, role, alias } = this.settings;
     const now = Date.now();
     for (const entry of [...this.pending]) {
-      if (now - entry.sentAt < queueTimeoutMs) continue;
-      entry.fail(new OutcomeUnknownError(role, entry.command.name, now - entry.sentAt, { alias }));
+      const waited = now - entry.sentAt;
+      if (waited < queueTimeoutMs) continue;
+      entry.fail(
+        this.held.has(entry.command)
+          ? new NodeUnavailableError(role, waited, { alias })
+          : new OutcomeUnknownError(role, entry.command.name, waited, { alias }),
+      );
     }
   }
 

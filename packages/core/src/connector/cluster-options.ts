@@ -1,4 +1,5 @@
-import type { ClusterOptions, Redis } from 'ioredis';
+import { exists, hasFlag } from '@ioredis/commands';
+import type { Cluster, ClusterOptions, Command, Redis } from 'ioredis';
 import type { Location } from '../location/location.js';
 import { tlsOptions } from './client-options.js';
 import type { ConnectorOptions, ConnectorSettings, ReadFrom } from './connector-options.js';
@@ -43,13 +44,38 @@ export function scaleReadsFor(
   return (nodes: (Redis | undefined)[]) => {
     const [master, ...replicas] = nodes;
     if (readFrom === 'replica') {
-      // ioredis's own 'slave': any replica, the master when there is none; minus those catching up.
+      // Any replica but those catching up. A slot with none never gets here (`waitsForReplica`
+      // holds its reads); the master only serves when ioredis has no connection for one yet.
       const listed = replicas.filter((node): node is Redis => node !== undefined && !rejoining(node));
       return listed.length > 0 ? listed : master;
     }
     const replica = replicas.filter((node) => usable(node) && !rejoining(node as Redis));
     if (readFrom === 'masterPreferred') return usable(master) || replica.length === 0 ? master : replica;
     return replica.length > 0 ? replica : master;
+  };
+}
+
+/**
+ * For `readFrom: 'replica'`: whether `command`, sent now, would be a read of a slot that no replica
+ * can serve — none listed in the slot map, or only ones `rejoining` says are catching up. ioredis
+ * would send such a read to the master; the policy says it waits for a replica instead, as the
+ * sentinel connector's replica client does (see `ClusterGuard`). A slot ioredis has no map for yet
+ * is not held: ioredis queues the command until the first map arrives.
+ */
+export function waitsForReplica(
+  cluster: Cluster,
+  rejoining: (host: string, port: number) => boolean,
+): (command: Command) => boolean {
+  return (command) => {
+    if (!(exists(command.name) && hasFlag(command.name, 'readonly'))) return false;
+    // Typed as a number, but null for a command without keys.
+    const slot: number | null = command.getSlot();
+    const nodes = slot === null ? undefined : cluster.slots[slot];
+    if (nodes === undefined) return false;
+    return nodes.slice(1).every((key) => {
+      const colon = key.lastIndexOf(':');
+      return rejoining(key.slice(0, colon), Number(key.slice(colon + 1)));
+    });
   };
 }
 

@@ -47,7 +47,11 @@ export interface ConnectorOptions {
    * the check off. Default 5000 ms.
    */
   socketTimeout?: number;
-  /** Where reads go. Default `'replicaPreferred'`. */
+  /**
+   * Where reads go: `'master'`; `'replica'`, which waits (up to `queueTimeout` ms) while no replica
+   * can serve; `'replicaPreferred'` and `'masterPreferred'`, which fall back to the other side while
+   * their first choice is down. On a Redis Cluster, per slot. Default `'replicaPreferred'`.
+   */
   readFrom?: ReadFrom;
   /** TLS to the data nodes: `true`, or `tls.connect` options. Default: what the location says (`rediss…`). */
   tls?: boolean | ConnectionOptions;
@@ -78,7 +82,7 @@ export interface ConnectorOptions {
   maxReconnectDelay?: number;
   /**
    * Milliseconds a queued command waits for an unreachable master (or replica, for `readFrom:
-   * 'replica'`) before it fails with `NodeUnavailableError`, and a command written to a socket that
+   * 'replica'`; on a Redis Cluster, for a slot's replica) before it fails with `NodeUnavailableError`, and a command written to a socket that
    * died unanswered waits for a connection to resend it on before it fails with
    * `OutcomeUnknownError` (it may have been applied); checked four times per period, so the wait is
    * 1 to 1.25 times this. Default 15000 ms.
