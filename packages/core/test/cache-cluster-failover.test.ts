@@ -4,11 +4,12 @@ import {
   type RedisNode,
   startCluster,
 } from '@sentinel-kit/testkit';
-import type { Cluster, Redis } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Caches, createCaches } from '../src/index.js';
 import { keySlot } from '../src/shared/key-slot.js';
 import { CacheWorkload } from './cluster-cache-workload.js';
+import { writesTo } from './writes-to.js';
 
 const PASSWORD = 'cluster-pw';
 
@@ -72,29 +73,6 @@ async function afterReturnOf(topo: ClusterTopology, workload: CacheWorkload, nod
   await pollUntil(() => workload.ackedSince(at) >= 300, {
     description: 'writes after the old master returned',
   });
-}
-
-/** Commands that write, by ioredis's lower-case name: what a Cache call sends to a master. */
-const WRITES = new Set(['set', 'eval', 'evalsha', 'incrby', 'del', 'unlink', 'mset', 'pexpire']);
-
-/**
- * The writes `cluster` sends to the node at `port` from now on, as they are sent, counted per node
- * connection the cluster opens (its public `+node` event) — what "nothing is written to the old
- * master once it is back" is measured by.
- */
-function writesTo(cluster: Cluster, port: number): { sent: number } {
-  const count = { sent: 0 };
-  const watch = (redis: Redis) => {
-    if (redis.options.port !== port) return;
-    const send = redis.sendCommand.bind(redis);
-    redis.sendCommand = (command, stream) => {
-      if (WRITES.has(command.name)) count.sent += 1;
-      return send(command, stream);
-    };
-  };
-  cluster.on('+node', watch);
-  for (const redis of cluster.nodes('all')) watch(redis);
-  return count;
 }
 
 /** Resolves once `cluster`'s slot map no longer names `port` as the master of `slot`. */

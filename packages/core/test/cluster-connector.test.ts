@@ -10,6 +10,7 @@ import {
 } from '../src/index.js';
 import { keySlot } from '../src/shared/key-slot.js';
 import { ClusterWorkload } from './cluster-workload.js';
+import { writesTo } from './writes-to.js';
 
 const PASSWORD = 'cluster-pw';
 
@@ -151,6 +152,46 @@ describe('ClusterConnector through failovers, 5 writers × 100 writes/s over eve
     expect(await workload.lost(topo.clusterClient())).toEqual([]);
     await pollUntil(() => events.length > 0, { description: 'the failover event' });
     expect(events[0]).toMatchObject({ slots: [topo.slotRange(1)], to: { port: promotion.to.port } });
+  });
+
+  it('a slot map that names the master which just lost the slots is a stale view: writes are held for the next map, not sent there', async () => {
+    const topo = await startCluster({
+      masters: 3,
+      replicasPerMaster: 1,
+      password: PASSWORD,
+      nodeTimeoutMs: 1000,
+    });
+    cluster = topo;
+    const c = createClusterConnector({ location: topo.location, password: PASSWORD, alias: 'stale' });
+    connector = c;
+    const events: ClusterFailoverEvent[] = [];
+    c.on('failover', (event) => events.push(event));
+    c.on('error', () => {});
+    const writer = c.master();
+    const [first, last] = topo.slotRange(1);
+    const key = Array.from({ length: 200 }, (_, i) => `stale:${i}`).find(
+      (k) => topo.shardOf(keySlot(k)) === 1,
+    );
+    if (key === undefined) throw new Error('no key of shard 1 among 200');
+    await writer.set(key, 'before');
+    const { from, to } = await topo.failover(1);
+    if (from === undefined) throw new Error('the failover names no old master');
+    // The MOVED reply of this write makes the connector refresh its map and see the move.
+    await writer.set(key, 'moved');
+    await pollUntil(() => events.length === 1, { description: 'the connector to see the slots move' });
+    const toOld = writesTo(writer, from.port);
+    const onNewMaster = () => writer.nodes('all').filter((n) => n.options.port === to.port);
+    const [serving] = onNewMaster();
+    // What ioredis loads from a node that has not heard of the promotion yet.
+    for (let slot = first; slot <= last; slot += 1) writer.slots[slot] = [`${from.host}:${from.port}`];
+    writer.emit('refresh');
+    expect(await writer.set(key, 'after')).toBe('OK');
+    expect(toOld.sent).toBe(0);
+    // The connection to the master that really serves the slots was kept, not dropped and reopened.
+    expect(onNewMaster()).toHaveLength(1);
+    expect(onNewMaster()[0]).toBe(serving);
+    expect(events).toHaveLength(1);
+    expect(await topo.client(to).get(key)).toBe('after');
   });
 
   it('kill -9 of a master: writes to its slots wait for the promotion instead of failing', async () => {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { Cluster, type Redis } from 'ioredis';
+import { Cluster, type Command, type Redis } from 'ioredis';
 import {
   ClosedError,
   type NodeAddress,
@@ -8,6 +8,7 @@ import {
   UnsupportedLocationError,
 } from '../errors.js';
 import { type Location, toLocation } from '../location/location.js';
+import { SLOTS } from '../shared/key-slot.js';
 import { tlsOptions } from './client-options.js';
 import { ClusterGuard } from './cluster-guard.js';
 import { clusterOptions, waitsForReplica } from './cluster-options.js';
@@ -46,9 +47,15 @@ interface Client {
   masters: (string | undefined)[];
   /** The client's open node connections, by `host:port`. */
   nodes: Map<string, Set<Redis>>;
+  /** Slot ranges whose last slot map named a master that only just lost them (a stale view). */
+  inDoubt: [number, number][];
 }
 
-const SLOTS = 16384;
+/**
+ * Milliseconds after a node lost slots during which a slot map that names it their master again
+ * is taken for a stale view (see `onRefresh`); later, for a failover back to it.
+ */
+const STALE_VIEW_MS = 1000;
 
 const parseKey = (key: string): NodeAddress => {
   const colon = key.lastIndexOf(':');
@@ -56,6 +63,14 @@ const parseKey = (key: string): NodeAddress => {
 };
 
 const nodeKey = (redis: Redis): string => `${redis.options.host}:${redis.options.port}`;
+
+/** Whether `command`'s slot lies in one of `ranges` (a command without keys never does). */
+function inRanges(ranges: [number, number][], command: Command): boolean {
+  if (ranges.length === 0) return false;
+  // Typed as a number, but null for a command without keys.
+  const slot: number | null = command.getSlot();
+  return slot !== null && ranges.some(([first, last]) => slot >= first && slot <= last);
+}
 
 /** The slot ranges whose master differs between two slot maps, one entry per (old, new) master. */
 function slotMoves(
@@ -103,6 +118,8 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
   private readonly readers = new Map<ReadFrom, Client>();
   /** Old masters of moved slots, kept from replica reads until they have caught up. */
   private readonly rejoining: RejoiningNodes;
+  /** When each node (`host:port`) last lost slots on any client's slot map, in ms since the epoch. */
+  private readonly demotedAt = new Map<string, number>();
   private lastReported: string | undefined;
   private closed = false;
 
@@ -180,11 +197,13 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
         rejoining: (node) => rejoining(node.options.host, node.options.port),
       }),
     );
+    const waitsForSlotReplica = readFrom === 'replica' ? waitsForReplica(cluster, rejoining) : undefined;
     const guard = new ClusterGuard(cluster, {
       role,
       queueTimeoutMs: this.settings.queueTimeout,
       alias: this.alias,
-      hold: readFrom === 'replica' ? waitsForReplica(cluster, rejoining) : undefined,
+      // `client` is assigned below, before anything is sent.
+      hold: (command) => inRanges(client.inDoubt, command) || waitsForSlotReplica?.(command) === true,
     });
     cluster.on('error', (error: Error) =>
       this.report(nodeTrouble(error, { target: role, node: undefined, alias: this.alias })),
@@ -192,7 +211,7 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
     cluster.on('node error', (error: Error, key: string) =>
       this.report(nodeTrouble(error, { target: role, node: parseKey(key), alias: this.alias })),
     );
-    const client: Client = { cluster, guard, masters: [], nodes: new Map() };
+    const client: Client = { cluster, guard, masters: [], nodes: new Map(), inDoubt: [] };
     cluster.on('+node', (redis: Redis) => {
       const key = nodeKey(redis);
       const open = client.nodes.get(key) ?? new Set<Redis>();
@@ -214,16 +233,39 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
    * the new master never sees them: acknowledged writes that the cluster discards once the old node
    * learns it was demoted. ioredis only ends such a socket (still reading replies until it closes);
    * dropped now, its commands fail "Connection is closed" and ioredis sends them by the new map.
+   *
+   * A map that names as master a node that lost those slots less than {@link STALE_VIEW_MS} ago is
+   * a stale view, not a failover back: ioredis takes the map of whichever node answers first, and
+   * a node that has not yet heard of the promotion — the woken master above all — still names the
+   * old one (seen within 25 ms of a promotion). The view is not recorded, the master that really
+   * serves those slots keeps its connections, the slots' new commands are held (ioredis would send
+   * them to the old master) and the map is asked for again at once, until a map names their master.
    */
   private onRefresh(client: Client): void {
+    if (this.closed) return;
     const previous = client.masters;
     const current = client.cluster.slots.map((nodes) => nodes?.[0]);
-    client.masters = current;
-    if (previous.length === 0 || this.closed) return;
-    const moves = slotMoves(previous, current);
-    for (const move of moves) {
-      for (const redis of client.nodes.get(`${move.from.host}:${move.from.port}`) ?? []) dropNow(redis);
+    const moves: ClusterFailoverEvent[] = [];
+    const inDoubt: [number, number][] = [];
+    for (const move of previous.length === 0 ? [] : slotMoves(previous, current)) {
+      const lostAt = this.demotedAt.get(`${move.to.host}:${move.to.port}`);
+      if (lostAt !== undefined && Date.now() - lostAt < STALE_VIEW_MS) {
+        for (const [first, last] of move.slots) {
+          inDoubt.push([first, last]);
+          for (let slot = first; slot <= last; slot += 1) current[slot] = previous[slot];
+        }
+        continue;
+      }
+      moves.push(move);
+      const from = `${move.from.host}:${move.from.port}`;
+      this.demotedAt.set(from, Date.now());
+      for (const redis of client.nodes.get(from) ?? []) dropNow(redis);
     }
+    client.masters = current;
+    client.inDoubt = inDoubt;
+    // ioredis emits 'refresh' before it clears its refreshing flag: ask again on the next tick.
+    if (inDoubt.length > 0) process.nextTick(() => client.cluster.refreshSlotsCache());
+    client.guard.release();
     if (client !== this.writer) return;
     for (const move of moves) {
       this.rejoining.add(move.from);

@@ -1,5 +1,6 @@
 import type { Cluster, Command } from 'ioredis';
 import { NodeUnavailableError, OutcomeUnknownError } from '../errors.js';
+import { mayBlock } from './blocking-commands.js';
 import { IOREDIS_TEXT } from './ioredis/driver-messages.js';
 import { translateNodeError } from './node-errors.js';
 
@@ -9,8 +10,16 @@ interface Pending {
   fail: (error: Error) => void;
 }
 
-/** Milliseconds between two looks at whether held reads can go out, besides every slot refresh. */
-const RELEASE_CHECK_MS = 100;
+/** Milliseconds between two looks at held reads and stalled commands. */
+const TICK_MS = 100;
+
+/**
+ * Milliseconds a command may await its reply before the slot map is refreshed, and refreshed again
+ * every {@link TICK_MS} while it waits. A master frozen by SIGSTOP keeps its sockets open: nothing
+ * fails, nothing is retried, so without this the connector would learn of its replica's promotion
+ * only at the next periodic refresh, up to `masterCheckInterval` later.
+ */
+const STALLED_MS = 200;
 
 type Stream = Parameters<Cluster['sendCommand']>[1];
 
@@ -31,9 +40,10 @@ const NOT_APPLIED = /^(CLUSTERDOWN|TRYAGAIN|MOVED|ASK)\b/;
  *   said the command was not applied (CLUSTERDOWN, TRYAGAIN, MOVED) and `OutcomeUnknownError`
  *   otherwise; refusals of credentials or TLS their own errors (`translateNodeError`);
  * - a hold: a command `settings.hold` says must wait (a read under `readFrom: 'replica'` of a slot
- *   with no replica to serve it) is not sent until it may be, on a slot refresh or within
- *   {@link RELEASE_CHECK_MS}; unsent at the deadline, it fails with `NodeUnavailableError`, which
+ *   with no replica to serve it, a command of a slot whose map is in doubt) is not sent until it
+ *   may be, on a slot refresh (`release`) or within {@link TICK_MS}; unsent at the deadline, it fails with `NodeUnavailableError`, which
  *   says it never reached a node. A pipeline's commands (sent with their node) are never held;
+ * - a stall check: a command unanswered for {@link STALLED_MS} refreshes the slot map;
  * - the door `close()` shuts: every pending command fails at once, and every later one.
  */
 export class ClusterGuard {
@@ -42,11 +52,11 @@ export class ClusterGuard {
   private readonly held = new Map<Command, Stream>();
   private readonly send: (command: Command, stream?: Stream) => unknown;
   private readonly timer: NodeJS.Timeout;
-  private releaseTimer: NodeJS.Timeout | undefined;
+  private readonly ticker: NodeJS.Timeout;
   private closedWith: Error | undefined;
 
   constructor(
-    cluster: Cluster,
+    private readonly cluster: Cluster,
     private readonly settings: {
       role: 'master' | 'replica';
       queueTimeoutMs: number;
@@ -63,21 +73,22 @@ export class ClusterGuard {
         return command.promise;
       }
       if (node === undefined && settings.hold?.(command)) {
-        this.holdBack(command, stream);
+        this.held.set(command, stream);
         return command.promise;
       }
       return send(command, stream, node);
     };
-    cluster.on('refresh', () => this.release());
     this.timer = setInterval(() => this.sweep(), Math.max(10, settings.queueTimeoutMs / 4));
     this.timer.unref();
+    this.ticker = setInterval(() => this.tick(), TICK_MS);
+    this.ticker.unref();
   }
 
   /** Fails every pending command, and every command sent from now on, with `error`. */
   close(error: Error): void {
     this.closedWith = error;
     clearInterval(this.timer);
-    clearInterval(this.releaseTimer);
+    clearInterval(this.ticker);
     for (const entry of [...this.pending]) entry.fail(error);
   }
 
@@ -86,24 +97,29 @@ export class ClusterGuard {
     return this.pending.size;
   }
 
-  private holdBack(command: Command, stream: Stream): void {
-    this.held.set(command, stream);
-    if (this.releaseTimer !== undefined) return;
-    this.releaseTimer = setInterval(() => this.release(), RELEASE_CHECK_MS);
-    this.releaseTimer.unref();
-  }
-
-  /** Sends every held command that may go now. */
-  private release(): void {
+  /** Sends every held command that may go now; the connector calls it after each slot refresh. */
+  release(): void {
     for (const [command, stream] of [...this.held]) {
       if (this.settings.hold?.(command)) continue;
       this.held.delete(command);
       this.send(command, stream);
     }
-    if (this.held.size === 0) {
-      clearInterval(this.releaseTimer);
-      this.releaseTimer = undefined;
+  }
+
+  private tick(): void {
+    if (this.held.size > 0) this.release();
+    if (this.cluster.status === 'ready' && this.stalled()) this.cluster.refreshSlotsCache();
+  }
+
+  /** Whether the oldest sent command that should have been answered by now still awaits its reply. */
+  private stalled(): boolean {
+    const now = Date.now();
+    for (const entry of this.pending) {
+      if (this.held.has(entry.command) || mayBlock(entry.command)) continue;
+      // Oldest first: the set keeps the order the commands were sent in.
+      return now - entry.sentAt >= STALLED_MS;
     }
+    return false;
   }
 
   /** ioredis may pass one command through several times (its offline queue): wrap it once. */

@@ -15,11 +15,14 @@ type ClusterLocation = Extract<Location, { kind: 'cluster' }>;
 export const CLUSTER_RETRY_MS = 25;
 
 /**
- * Milliseconds one node has to answer `CLUSTER SLOTS` before the next is asked (ioredis: 1000). The
- * reply comes from memory in well under a millisecond on a live node; a node that takes longer is
- * frozen or drowning, and waiting on it delays every command that waits for the new slot map.
+ * Milliseconds one node has to answer `CLUSTER SLOTS` (on a new connection of ioredis's: connect,
+ * AUTH, the command) before the next is asked (ioredis: 1000). That takes a millisecond or two on a
+ * live node; a node that takes longer is frozen or drowning. ioredis asks the nodes in a random
+ * order, so a refresh after a SIGSTOP often asks the frozen master first: with 300 ms here, writes
+ * resumed up to 361 ms after the promotion (bench/RESULTS.md, "Failover on a Redis Cluster"). A live
+ * node slower than this only means the next one is asked.
  */
-const SLOTS_REFRESH_TIMEOUT_MS = 300;
+const SLOTS_REFRESH_TIMEOUT_MS = 100;
 
 /**
  * Milliseconds a node socket left behind (its node no longer holds slots) may take to close before

@@ -1,18 +1,6 @@
-import { Command, type Redis } from 'ioredis';
+import type { Command, Redis } from 'ioredis';
+import { mayBlock } from './blocking-commands.js';
 import { bytesRead, oldestPending } from './ioredis/client-internals.js';
-
-/**
- * Commands whose reply may legitimately take as long as they ask: a silent socket under one of
- * these is waiting, not lost. ioredis's list of blocking commands, and WAIT/WAITAOF, which block
- * until replicas acknowledge.
- */
-const WAITING_COMMANDS = new Set(['wait', 'waitaof']);
-
-const mayBlock = (command: Command): boolean => {
-  // `call('WAIT', …)` keeps the name as typed.
-  const name = command.name.toLowerCase();
-  return WAITING_COMMANDS.has(name) || Command.checkFlag('BLOCKING_COMMANDS', name);
-};
 
 /**
  * Notices a node that stopped answering while the socket stays open — a partition that drops
