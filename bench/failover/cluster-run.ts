@@ -30,9 +30,11 @@ export interface ClusterFailoverRow {
   acknowledged: number;
   /**
    * SIGSTOP only (null for the other events): the client's RPUSHes the old master executed after
-   * SIGCONT, and how many of them were acknowledged from there (acked, and absent at the end).
+   * SIGCONT; how many of them the client issued after SIGCONT (sent to a demoted master, where the
+   * others were waiting in its socket while it was frozen); and how many were acknowledged from
+   * there (acked, and absent at the end).
    */
-  toOldMaster: { executed: number; acknowledged: number } | null;
+  toOldMaster: { executed: number; issuedAfterReturn: number; acknowledged: number } | null;
 }
 
 export interface ClusterFailoverBenchResult {
@@ -219,6 +221,9 @@ async function runScenario(
               ? null
               : {
                   executed: executed.length,
+                  issuedAfterReturn: executed.filter(
+                    (s) => (w.issuedAt.get(s.value) ?? 0) >= (returnedAt as number),
+                  ).length,
                   acknowledged: executed.filter((s) => acked.has(s.value) && !present.has(s.value)).length,
                 },
         };
@@ -243,11 +248,14 @@ export async function runClusterFailoverBench(
 
 export function formatClusterFailoverTable(result: ClusterFailoverBenchResult): string {
   const lines = [
-    '| event | client | replica promoted after the event | first write to the moved slots on the new master after the promotion | failed commands | acked writes lost | duplicates | acked | RPUSHes the old master executed after it returned (of them acked from there) |',
+    '| event | client | replica promoted after the event | first write to the moved slots on the new master after the promotion | failed commands | acked writes lost | duplicates | acked | RPUSHes the old master executed after it returned (of them issued after it returned, acked from there) |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of result.rows) {
-    const old = r.toOldMaster === null ? '–' : `${r.toOldMaster.executed} (${r.toOldMaster.acknowledged})`;
+    const old =
+      r.toOldMaster === null
+        ? '–'
+        : `${r.toOldMaster.executed} (${r.toOldMaster.issuedAfterReturn}, ${r.toOldMaster.acknowledged})`;
     const resume = r.resumeMs === null ? `– (none within ${RESUME_CAP_MS / 1000} s)` : `${r.resumeMs} ms`;
     lines.push(
       `| ${r.scenario} | ${r.client} | ${r.promotionMs} ms | ${resume} | ${r.failed} | ${r.lost} | ${r.duplicates} | ${r.acknowledged} | ${old} |`,

@@ -10,11 +10,13 @@ export interface Ack {
 /**
  * `writers` loops, each RPUSHing the next number every `intervalMs` without waiting for the previous
  * answer (a web server's requests do not wait for each other), to `keys` in turn — several keys
- * spread the writes over a cluster's masters. Records every acknowledgement with its time, every
- * rejection, and what is still unanswered.
+ * spread the writes over a cluster's masters. Records when each write was issued, every
+ * acknowledgement with its time, every rejection, and what is still unanswered.
  */
 export class Writers {
   readonly acks: Ack[] = [];
+  /** When each value's RPUSH was issued (ms since the epoch), by value. */
+  readonly issuedAt = new Map<number, number>();
   failed = 0;
   private next = 0;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -53,6 +55,7 @@ export class Writers {
   private write(): void {
     const value = this.next++;
     const key = this.keys[value % this.keys.length] as string;
+    this.issuedAt.set(value, Date.now());
     const write = this.subject
       .rpush(key, String(value))
       .then(
