@@ -104,6 +104,10 @@ describe('ClusterConnector on a running cluster', () => {
   });
 });
 
+/** 3 masters with a replica each, failing over within about two seconds of a master's loss. */
+const failoverCluster = () =>
+  startCluster({ masters: 3, replicasPerMaster: 1, password: PASSWORD, nodeTimeoutMs: 1000 });
+
 describe('ClusterConnector through failovers, 5 writers × 100 writes/s over every slot', () => {
   let cluster: ClusterTopology | undefined;
   let connector: ClusterConnector | undefined;
@@ -116,12 +120,7 @@ describe('ClusterConnector through failovers, 5 writers × 100 writes/s over eve
 
   /** Starts the cluster, the connector and the writers, and lets them run steadily for a moment. */
   async function running() {
-    cluster = await startCluster({
-      masters: 3,
-      replicasPerMaster: 1,
-      password: PASSWORD,
-      nodeTimeoutMs: 1000,
-    });
+    cluster = await failoverCluster();
     const c = createClusterConnector({ location: cluster.location, password: PASSWORD, alias: 'failover' });
     connector = c;
     const events: ClusterFailoverEvent[] = [];
@@ -155,12 +154,7 @@ describe('ClusterConnector through failovers, 5 writers × 100 writes/s over eve
   });
 
   it('a slot map that names the master which just lost the slots is a stale view: writes are held for the next map, not sent there', async () => {
-    const topo = await startCluster({
-      masters: 3,
-      replicasPerMaster: 1,
-      password: PASSWORD,
-      nodeTimeoutMs: 1000,
-    });
+    const topo = await failoverCluster();
     cluster = topo;
     const c = createClusterConnector({ location: topo.location, password: PASSWORD, alias: 'stale' });
     connector = c;
