@@ -1,3 +1,5 @@
+import { parseNodeKey } from '../shared/node-key.js';
+
 /** A run of slots, `[first, last]` inclusive; a single slot is `[n, n]`. */
 export type SlotRange = [first: number, last: number];
 
@@ -34,10 +36,8 @@ const IMPORTING = /^\[(\d+)-<-([0-9a-f]+)\]$/;
 function parseAddress(field: string): Pick<ClusterNode, 'host' | 'port' | 'busPort' | 'hostname'> {
   const [address = '', hostname] = field.split(',');
   const [hostPort = '', bus = '0'] = address.split('@');
-  const colon = hostPort.lastIndexOf(':');
   return {
-    host: hostPort.slice(0, colon),
-    port: Number(hostPort.slice(colon + 1)),
+    ...parseNodeKey(hostPort),
     busPort: Number(bus),
     hostname: hostname === undefined || hostname === '' ? undefined : hostname,
   };

@@ -2,6 +2,7 @@ import type { ConnectionOptions } from 'node:tls';
 import type { RedisOptions } from 'ioredis';
 import type { NodeAddress } from '../errors.js';
 import type { Location, OneMasterLocation } from '../location/location.js';
+import { parseNodeKey } from '../shared/node-key.js';
 import type { ConnectorOptions, ConnectorSettings } from './connector-options.js';
 import type { ReconnectDelay } from './ioredis/client-internals.js';
 
@@ -90,9 +91,7 @@ export function clientOptions(input: ClientOptionsInput): RedisOptions {
     reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
     // ioredis hands every address it resolves, as `host:port`, to this hook.
     natMap: (key: string) => {
-      const separator = key.lastIndexOf(':');
-      const announced = { host: key.slice(0, separator), port: Number(key.slice(separator + 1)) };
-      return input.resolved(userNat?.[key] ?? announced);
+      return input.resolved(userNat?.[key] ?? parseNodeKey(key));
     },
   };
 }

@@ -9,6 +9,7 @@ import {
 } from '../errors.js';
 import { type Location, toLocation } from '../location/location.js';
 import { SLOTS } from '../shared/key-slot.js';
+import { parseNodeKey } from '../shared/node-key.js';
 import { tlsOptions } from './client-options.js';
 import { ClusterGuard } from './cluster-guard.js';
 import { clusterOptions, waitsForReplica } from './cluster-options.js';
@@ -57,11 +58,6 @@ interface Client {
  */
 const STALE_VIEW_MS = 1000;
 
-const parseKey = (key: string): NodeAddress => {
-  const colon = key.lastIndexOf(':');
-  return { host: key.slice(0, colon), port: Number(key.slice(colon + 1)) };
-};
-
 const nodeKey = (redis: Redis): string => `${redis.options.host}:${redis.options.port}`;
 
 /** Whether `command`'s slot lies in one of `ranges` (a command without keys never does). */
@@ -85,7 +81,7 @@ function slotMoves(
     const id = `${from}>${to}`;
     let move = moves.get(id);
     if (move === undefined) {
-      move = { slots: [], from: parseKey(from), to: parseKey(to) };
+      move = { slots: [], from: parseNodeKey(from), to: parseNodeKey(to) };
       moves.set(id, move);
     }
     const last = move.slots[move.slots.length - 1];
@@ -209,7 +205,7 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
       this.report(nodeTrouble(error, { target: role, node: undefined, alias: this.alias })),
     );
     cluster.on('node error', (error: Error, key: string) =>
-      this.report(nodeTrouble(error, { target: role, node: parseKey(key), alias: this.alias })),
+      this.report(nodeTrouble(error, { target: role, node: parseNodeKey(key), alias: this.alias })),
     );
     const client: Client = { cluster, guard, masters: [], nodes: new Map(), inDoubt: [] };
     cluster.on('+node', (redis: Redis) => {

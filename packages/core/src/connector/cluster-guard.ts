@@ -41,8 +41,9 @@ const NOT_APPLIED = /^(CLUSTERDOWN|TRYAGAIN|MOVED|ASK)\b/;
  *   otherwise; refusals of credentials or TLS their own errors (`translateNodeError`);
  * - a hold: a command `settings.hold` says must wait (a read under `readFrom: 'replica'` of a slot
  *   with no replica to serve it, a command of a slot whose map is in doubt) is not sent until it
- *   may be, on a slot refresh (`release`) or within {@link TICK_MS}; unsent at the deadline, it fails with `NodeUnavailableError`, which
- *   says it never reached a node. A pipeline's commands (sent with their node) are never held;
+ *   may be, on a slot refresh (`release`) or within {@link TICK_MS}; unsent at the deadline, it
+ *   fails with `NodeUnavailableError`, which says it never reached a node. A pipeline's commands
+ *   (sent with their node) are never held;
  * - a stall check: a command unanswered for {@link STALLED_MS} refreshes the slot map;
  * - the door `close()` shuts: every pending command fails at once, and every later one.
  */

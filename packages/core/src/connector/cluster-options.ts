@@ -1,6 +1,7 @@
 import { exists, hasFlag } from '@ioredis/commands';
 import type { Cluster, ClusterOptions, Command, Redis } from 'ioredis';
 import type { Location } from '../location/location.js';
+import { parseNodeKey } from '../shared/node-key.js';
 import { tlsOptions } from './client-options.js';
 import type { ConnectorOptions, ConnectorSettings, ReadFrom } from './connector-options.js';
 
@@ -76,8 +77,8 @@ export function waitsForReplica(
     const nodes = slot === null ? undefined : cluster.slots[slot];
     if (nodes === undefined) return false;
     return nodes.slice(1).every((key) => {
-      const colon = key.lastIndexOf(':');
-      return rejoining(key.slice(0, colon), Number(key.slice(colon + 1)));
+      const { host, port } = parseNodeKey(key);
+      return rejoining(host, port);
     });
   };
 }
