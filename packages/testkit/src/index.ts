@@ -7,7 +7,7 @@ export {
 } from './cluster.js';
 export { type ClusterNodeEntry, parseClusterNodes } from './cluster-nodes.js';
 export { TOPOLOGY_DEFAULTS } from './defaults.js';
-export { type PollOptions, pollUntil } from './poll.js';
+export { PollAbort, type PollOptions, pollUntil } from './poll.js';
 export { freePorts } from './ports.js';
 export { RedisNode, redisServerBin, type ServerBinary, serverBinary } from './redis-node.js';
 export type { SentinelEvent, SwitchEvent } from './sentinel-event-log.js';

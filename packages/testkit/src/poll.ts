@@ -10,9 +10,15 @@ export interface PollOptions {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Thrown by a probe when waiting longer cannot help (what it asks has exited): {@link pollUntil} rethrows it at once. */
+export class PollAbort extends Error {
+  override name = 'PollAbort';
+}
+
 /**
  * Calls `probe` until it returns a value other than `undefined`/`false`, and returns that value.
- * A probe that throws counts as "not yet"; its last error is the timeout error's cause.
+ * A probe that throws counts as "not yet"; its last error is the timeout error's cause. A
+ * {@link PollAbort} ends the wait at once.
  */
 export async function pollUntil<T>(
   probe: () => Promise<T | undefined | false> | T | undefined | false,
@@ -26,6 +32,7 @@ export async function pollUntil<T>(
       const value = await probe();
       if (value !== undefined && value !== false) return value;
     } catch (error) {
+      if (error instanceof PollAbort) throw error;
       lastError = error;
     }
     if (Date.now() >= deadline) {

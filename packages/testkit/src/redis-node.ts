@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PollAbort } from './poll.js';
 import { track, untrack } from './process-registry.js';
 
 /**
@@ -105,6 +106,15 @@ export class RedisNode {
   async kill(): Promise<void> {
     this.signal('SIGKILL');
     await this.exited;
+  }
+
+  /**
+   * Throws a {@link PollAbort} when the process does not run: a readiness poll that calls it fails
+   * as soon as the server exits (a port taken between `freePorts` and its bind) instead of at its
+   * timeout.
+   */
+  assertRunning(): void {
+    if (this.pid === undefined) throw new PollAbort(`${this.name} (port ${this.port}) is not running`);
   }
 
   /** True once the process has exited (or was never started). */

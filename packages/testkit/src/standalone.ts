@@ -16,6 +16,8 @@ export interface StandaloneOptions {
   password?: string;
   /** TLS only (`port 0`, `tls-port`), with a CA and certificate made in the temp dir. Default false. */
   tls?: boolean;
+  /** How long start-up may take before it fails with the server's log, in milliseconds. Default 15000 ms. */
+  startTimeoutMs?: number;
 }
 
 /** One redis-server without sentinels. */
@@ -63,9 +65,16 @@ async function startStandaloneOnce(options: StandaloneOptions): Promise<Standalo
     );
     await node.start();
     const target = { host: node.host, port, password: options.password, tls };
-    await pollUntil(async () => (await ask(target, 'PING')) === 'PONG', {
-      description: `redis-server on port ${port} to answer PING`,
-    });
+    await pollUntil(
+      async () => {
+        node.assertRunning();
+        return (await ask(target, 'PING')) === 'PONG';
+      },
+      {
+        description: `redis-server on port ${port} to answer PING`,
+        timeoutMs: options.startTimeoutMs ?? 15_000,
+      },
+    );
   } catch (error) {
     const log = await node.logTail();
     await stop();

@@ -132,7 +132,7 @@ export class Topology {
     const deadline = Date.now() + settings.startTimeoutMs;
     const remaining = () => Math.max(1, deadline - Date.now());
     await Promise.all(this.nodes.map((n) => n.start()));
-    await Promise.all(replicas.map((replica) => this.waitForLink(replica, remaining())));
+    await Promise.all(replicas.map((replica) => this.waitForLink(replica, master, remaining())));
     // Sentinels start only once replicas are linked: the master's first INFO then lists them all,
     // instead of the sentinel learning of them on its next 10 s INFO round.
     await Promise.all(this.sentinels.map((s) => s.start()));
@@ -140,9 +140,11 @@ export class Topology {
     await this.events.open();
   }
 
-  private async waitForLink(replica: RedisNode, timeoutMs: number): Promise<void> {
+  private async waitForLink(replica: RedisNode, master: RedisNode, timeoutMs: number): Promise<void> {
     await pollUntil(
       async () => {
+        replica.assertRunning();
+        master.assertRunning();
         const info = parseInfo(String(await ask(this.target(replica), 'INFO', 'replication')));
         return info.master_link_status === 'up';
       },
@@ -154,6 +156,7 @@ export class Topology {
     const target = this.sentinelTarget(sentinel);
     await pollUntil(
       async () => {
+        sentinel.assertRunning();
         const replicas = (await ask(target, 'SENTINEL', 'REPLICAS', this.masterName)) as unknown[];
         const peers = (await ask(target, 'SENTINEL', 'SENTINELS', this.masterName)) as unknown[];
         const healthy = replicas.map(pairs).filter((r) => !/s_down|disconnected/.test(r.flags ?? ''));
@@ -309,9 +312,15 @@ export class Topology {
   async restartNode(node: RedisNode): Promise<void> {
     await node.start();
     const target = node.kind === 'sentinel' ? this.sentinelTarget(node) : this.target(node);
-    await pollUntil(async () => (await ask(target, 'PING')) === 'PONG', {
-      description: `${node.name} (port ${node.port}) to answer PING after a restart`,
-    });
+    await pollUntil(
+      async () => {
+        node.assertRunning();
+        return (await ask(target, 'PING')) === 'PONG';
+      },
+      {
+        description: `${node.name} (port ${node.port}) to answer PING after a restart`,
+      },
+    );
   }
 
   /**
