@@ -22,6 +22,9 @@ export interface SwitchEvent {
 
 type Waiter = { since: number; resolve: (event: SwitchEvent) => void };
 
+/** Events a timed-out wait lists: enough to follow a failover's states from every sentinel. */
+const MAX_EVENTS_DESCRIBED = 40;
+
 /**
  * Subscribes to every channel of every sentinel from start-up on, so a test that asks for "the next
  * switch" can never miss one that happened between its trigger and its subscription.
@@ -78,10 +81,28 @@ export class SentinelEventLog {
       };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`No sentinel published +switch-master within ${timeoutMs} ms`));
+        reject(
+          new Error(
+            `No sentinel published +switch-master within ${timeoutMs} ms. ${this.describeSince(waiter.since)}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.push(waiter);
     });
+  }
+
+  /**
+   * What the sentinels said since `since`, for a wait that timed out: an aborted failover
+   * (`-failover-abort-no-good-slave`, `-failover-abort-not-elected`, …) says why no switch came.
+   */
+  private describeSince(since: number): string {
+    const events = this.all.filter((e) => e.at >= since && !e.type.startsWith('__sentinel__:'));
+    if (events.length === 0) return 'The sentinels published nothing in that time.';
+    const lines = events
+      .slice(-MAX_EVENTS_DESCRIBED)
+      .map((e) => `+${e.at - since} ms ${e.sentinel} ${e.type} ${e.message}`);
+    const skipped = events.length - lines.length;
+    return `What they published${skipped > 0 ? ` (the last ${lines.length} of ${events.length})` : ''}:\n${lines.join('\n')}`;
   }
 
   close(): void {

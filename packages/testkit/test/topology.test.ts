@@ -90,6 +90,17 @@ describe('startTopology', () => {
     expect(await role(topo, replica)).toBe('slave');
   });
 
+  it('waitForSwitch() that times out lists what the sentinels published meanwhile', async () => {
+    topo = await startTopology({ replicas: 1 });
+    const switched = topo.waitForSwitch({ timeoutMs: 2000 });
+    const sentinel = topo.sentinels[0]!;
+    // An event that is no reason to switch: the wait times out, and its message names the event.
+    await ask(sentinel, 'SENTINEL', 'SET', topo.masterName, 'down-after-milliseconds', 1000);
+    await expect(switched).rejects.toThrow(
+      /within 2000 ms\. What they published:\n\+\d+ ms sentinel-0 \+set master mymaster \S+ \d+ down-after-milliseconds 1000$/,
+    );
+  });
+
   it('tls: true — every node and sentinel speaks TLS alone, with a CA made at start', async () => {
     topo = await startTopology({ replicas: 1, sentinels: 3, password: 'tls-pw', tls: true });
     const hosts = topo.sentinels.map((s) => `127.0.0.1:${s.port}`).join(',');
