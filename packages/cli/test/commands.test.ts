@@ -54,7 +54,7 @@ describe('sentinel-kit against a real topology', () => {
     expect(stdout).toContain('quorum 2');
     expect(stdout).toMatch(/ckquorum: OK 3 usable Sentinels/);
     expect(stdout).toContain('down-after 1.00 s');
-    expect(stdout).toContain('failover-timeout 10.00 s');
+    expect(stdout).toContain('failover-timeout 5.00 s');
     expect(stdout).toContain('Replicas (1/1 online)');
     expect(stdout).toMatch(new RegExp(`127\\.0\\.0\\.1:${replica?.port}\\s+ok\\s+\\d+\\s+\\d`));
     for (const s of topo.sentinels) expect(stdout).toContain(`127.0.0.1:${s.port}`);
@@ -90,7 +90,7 @@ describe('sentinel-kit against a real topology', () => {
     expect(report.replicas[0]?.lagBytes).toBeGreaterThanOrEqual(0);
     expect(report.sentinels).toHaveLength(3);
     expect(report.sentinels.filter((s) => s.answered)).toHaveLength(1);
-    expect(report).toMatchObject({ quorum: 2, downAfterMs: 1000, failoverTimeoutMs: 10_000 });
+    expect(report).toMatchObject({ quorum: 2, downAfterMs: 1000, failoverTimeoutMs: 5000 });
     expect(report.ckquorum.ok).toBe(true);
     noSecrets(stdout);
   });

@@ -8,6 +8,12 @@ import { NearWriter } from './near-writer.js';
 /** Milliseconds within which a write by another process must reach the near cache (loaded CI). */
 const STALENESS_BOUND_MS = 500;
 
+/**
+ * A test's limit, in milliseconds: above the 30 s its wait for the switch may take (sentinels retry
+ * an election that split after twice their failover-timeout) plus the start and the checks after.
+ */
+const FAILOVER_TEST_MS = 60_000;
+
 let topo: Topology | undefined;
 let caches: Caches | undefined;
 let writer: NearWriter | undefined;
@@ -94,15 +100,27 @@ async function rideFailover(trigger: (topo: Topology) => Promise<unknown>): Prom
 }
 
 describe('near cache across a failover', () => {
-  it('kill -9 of the master: flushed, no stale read after the switch, linked again', async () => {
-    await rideFailover((t) => t.killMaster());
-  });
+  it(
+    'kill -9 of the master: flushed, no stale read after the switch, linked again',
+    async () => {
+      await rideFailover((t) => t.killMaster());
+    },
+    FAILOVER_TEST_MS,
+  );
 
-  it('SENTINEL FAILOVER: flushed, no stale read after the switch, linked again', async () => {
-    await rideFailover((t) => t.failover());
-  });
+  it(
+    'SENTINEL FAILOVER: flushed, no stale read after the switch, linked again',
+    async () => {
+      await rideFailover((t) => t.failover());
+    },
+    FAILOVER_TEST_MS,
+  );
 
-  it('SIGSTOP of the master: flushed, no stale read after the switch, linked again', async () => {
-    await rideFailover((t) => t.pauseMaster());
-  });
+  it(
+    'SIGSTOP of the master: flushed, no stale read after the switch, linked again',
+    async () => {
+      await rideFailover((t) => t.pauseMaster());
+    },
+    FAILOVER_TEST_MS,
+  );
 });

@@ -24,7 +24,7 @@ export interface TopologyOptions {
   quorum?: number;
   /** Sentinel `down-after-milliseconds`, in milliseconds. Default 1000 ms (2000 ms with `tls`). */
   downAfterMs?: number;
-  /** Sentinel `failover-timeout`, in milliseconds. Default 10000 ms. */
+  /** Sentinel `failover-timeout`, in milliseconds. Default 5000 ms (a failed attempt is retried after twice this). */
   failoverTimeoutMs?: number;
   /** Data nodes' `requirepass`/`masterauth`. Default: none. */
   password?: string;
