@@ -8,7 +8,7 @@ import {
   type SentinelEvent,
   UnknownMasterError,
 } from '@sentinel-kit/core';
-import { freePorts, pollUntil, startTopology, type Topology } from '@sentinel-kit/testkit';
+import { freePorts, pollUntil, startTopology, TOPOLOGY_DEFAULTS, type Topology } from '@sentinel-kit/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adminConnections as countAdminConnections } from './sentinel-connections.js';
 
@@ -62,7 +62,7 @@ describe('SentinelAdmin on a healthy topology', () => {
       numSlaves: 1,
       numOtherSentinels: 2,
       downAfterMilliseconds: 1000,
-      failoverTimeout: 10_000,
+      failoverTimeout: TOPOLOGY_DEFAULTS.failoverTimeoutMs,
     });
     expect(info.flags).toEqual(['master']);
     expect(info.raw['down-after-milliseconds']).toBe('1000');

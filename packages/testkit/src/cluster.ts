@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ConnectionOptions } from 'node:tls';
 import { Cluster as ClusterClient, Redis } from 'ioredis';
 import { ask, parseInfo } from './ask.js';
 import { type ClusterNodeEntry, parseClusterNodes, servesSlot } from './cluster-nodes.js';
@@ -8,6 +9,7 @@ import { clusterNodeConfig } from './configs.js';
 import { pollUntil } from './poll.js';
 import { freePorts, retryOnPortClash } from './ports.js';
 import { RedisNode } from './redis-node.js';
+import { createTlsFiles, type TlsFiles } from './tls.js';
 
 /** Options of {@link startCluster}. */
 export interface ClusterOptions {
@@ -26,6 +28,12 @@ export interface ClusterOptions {
    * 20000 ms: under a test's 30 s limit, so a start that cannot finish reports why.
    */
   startTimeoutMs?: number;
+  /**
+   * TLS only: every node listens on its `tls-port` alone (`port 0`), and the cluster bus and the
+   * replication links are TLS too (`tls-cluster yes`), with a CA made in the temp dir. `location`
+   * is then `rediss+cluster://` and `tls` the options that trust the CA. Default false.
+   */
+  tls?: boolean;
 }
 
 /** Defaults of {@link startCluster}. */
@@ -36,6 +44,7 @@ export const CLUSTER_DEFAULTS = {
   nodeTimeoutMs: 1000,
   requireFullCoverage: true,
   startTimeoutMs: 20_000,
+  tls: false,
 } as const;
 
 type Settings = Required<Omit<ClusterOptions, 'password'>> & Pick<ClusterOptions, 'password'>;
@@ -67,7 +76,16 @@ export class Cluster {
     /** Every node; `nodes[i]` for `i < masters` starts as master `i`, then each master's replicas in turn. */
     readonly nodes: RedisNode[],
     private readonly busPorts: number[],
+    private readonly tlsFiles?: TlsFiles,
   ) {}
+
+  /**
+   * For a TLS cluster, the client TLS options that trust its CA (`{ ca }`): pass them as
+   * sentinel-kit's `options.tls` or ioredis's `redisOptions.tls`. `undefined` for a plain one.
+   */
+  get tls(): ConnectionOptions | undefined {
+    return this.tlsFiles === undefined ? undefined : { ca: this.tlsFiles.ca };
+  }
 
   get password(): string | undefined {
     return this.settings.password;
@@ -81,9 +99,13 @@ export class Cluster {
     return this.settings.nodeTimeoutMs;
   }
 
-  /** `redis+cluster://127.0.0.1:p1,127.0.0.1:p2,…` with every node as a seed (the password is apart, in `password`). */
+  /**
+   * `redis+cluster://127.0.0.1:p1,127.0.0.1:p2,…` (`rediss+cluster://` with `tls`) with every node
+   * as a seed (the password is apart, in `password`).
+   */
   get location(): string {
-    return `redis+cluster://${this.nodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
+    const scheme = this.tlsFiles === undefined ? 'redis+cluster' : 'rediss+cluster';
+    return `${scheme}://${this.nodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
   }
 
   /** The slots of shard `i`, `[first, last]`. */
@@ -113,6 +135,7 @@ export class Cluster {
           password: settings.password,
           nodeTimeoutMs: settings.nodeTimeoutMs,
           requireFullCoverage: settings.requireFullCoverage,
+          tls: this.tlsFiles,
         }),
       );
     }
@@ -195,7 +218,8 @@ export class Cluster {
   /** One command to `node`; a node that has exited ends the poll that asks it (see {@link RedisNode.assertRunning}). */
   private async ask(node: RedisNode, command: string, ...args: (string | number)[]): Promise<unknown> {
     node.assertRunning();
-    return ask({ host: node.host, port: node.port, password: this.settings.password }, command, ...args);
+    const target = { host: node.host, port: node.port, password: this.settings.password, tls: this.tls };
+    return ask(target, command, ...args);
   }
 
   /** `CLUSTER NODES` as `node` sees it. */
@@ -316,6 +340,7 @@ export class Cluster {
       host: node.host,
       port: node.port,
       password: this.settings.password,
+      tls: this.tls,
       maxRetriesPerRequest: 3,
     });
     client.on('error', () => {});
@@ -327,7 +352,7 @@ export class Cluster {
   clusterClient(): ClusterClient {
     const client = new ClusterClient(
       this.nodes.map((n) => ({ host: n.host, port: n.port })),
-      { redisOptions: { password: this.settings.password } },
+      { redisOptions: { password: this.settings.password, tls: this.tls } },
     );
     client.on('error', () => {});
     this.clients.add(client);
@@ -371,6 +396,7 @@ async function startClusterOnce(options: ClusterOptions): Promise<Cluster> {
     nodeTimeoutMs: options.nodeTimeoutMs ?? CLUSTER_DEFAULTS.nodeTimeoutMs,
     requireFullCoverage: options.requireFullCoverage ?? CLUSTER_DEFAULTS.requireFullCoverage,
     startTimeoutMs: options.startTimeoutMs ?? CLUSTER_DEFAULTS.startTimeoutMs,
+    tls: options.tls ?? CLUSTER_DEFAULTS.tls,
     password: options.password,
   };
   if (!Number.isInteger(settings.masters) || settings.masters < 1) {
@@ -378,11 +404,18 @@ async function startClusterOnce(options: ClusterOptions): Promise<Cluster> {
   }
   const count = settings.masters * (1 + settings.replicasPerMaster);
   const dir = await mkdtemp(join(tmpdir(), 'sentinel-kit-cluster-'));
+  let tlsFiles: TlsFiles | undefined;
+  try {
+    if (settings.tls) tlsFiles = await createTlsFiles(join(dir, 'tls'));
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
   const ports = await freePorts(2 * count);
   const nodes = ports
     .slice(0, count)
     .map((port, i) => new RedisNode(`node-${i}`, port, join(dir, `node-${i}`), 'data'));
-  const cluster = new Cluster(settings, dir, nodes, ports.slice(count));
+  const cluster = new Cluster(settings, dir, nodes, ports.slice(count), tlsFiles);
   try {
     await cluster.start();
   } catch (error) {

@@ -69,6 +69,8 @@ interface ClusterNodeConfig {
   /** `cluster-node-timeout`, in milliseconds. */
   nodeTimeoutMs: number;
   requireFullCoverage: boolean;
+  /** TLS only: the data port, the cluster bus and replication all speak TLS alone. */
+  tls?: TlsFiles | undefined;
 }
 
 /**
@@ -82,6 +84,7 @@ export function clusterNodeConfig(config: ClusterNodeConfig): string {
     password: config.password,
     replicaOf: undefined,
     minReplicasToWrite: 0,
+    tls: config.tls,
   });
   const lines = [
     'cluster-enabled yes',
@@ -94,6 +97,8 @@ export function clusterNodeConfig(config: ClusterNodeConfig): string {
     // it (Redis leaves out replicas whose offset is 0) instead of after the default 10 s.
     'repl-ping-replica-period 1',
   ];
+  // The bus too: with `port 0` there is no plain port for the nodes to announce to each other.
+  if (config.tls !== undefined) lines.push('tls-cluster yes');
   return `${base}${lines.join('\n')}\n`;
 }
 
