@@ -96,6 +96,20 @@ describe('startCluster', () => {
     });
   });
 
+  it('tls: true — every node speaks TLS alone, its bus and replication too, with a CA made at start', async () => {
+    cluster = await startCluster({ masters: 3, replicasPerMaster: 1, password: PASSWORD, tls: true });
+    expect(cluster.location).toMatch(/^rediss\+cluster:\/\/127\.0\.0\.1:\d+(,127\.0\.0\.1:\d+){5}$/);
+    const node = cluster.nodes[0]!;
+    const target = { host: node.host, port: node.port, password: PASSWORD };
+    expect(await ask({ ...target, tls: cluster.tls }, 'PING')).toBe('PONG');
+    await expect(ask(target, 'PING')).rejects.toThrow();
+    const client = cluster.clusterClient();
+    for (const key of ['a', 'b', 'c']) await client.set(key, key);
+    expect(await Promise.all(['a', 'b', 'c'].map((k) => client.get(k)))).toEqual(['a', 'b', 'c']);
+    // Linked replicas over TLS: start() waits for every replica's link and for the bus to agree.
+    expect(await cluster.client(cluster.nodes[3]!).info('replication')).toMatch(/master_link_status:up/);
+  });
+
   it('stop() kills every process, paused ones included', async () => {
     cluster = await startCluster({ masters: 3, replicasPerMaster: 1 });
     await cluster.pauseMaster(0);
