@@ -13,6 +13,7 @@ import { parseNodeKey } from '../shared/node-key.js';
 import { tlsOptions } from './client-options.js';
 import { ClusterGuard } from './cluster-guard.js';
 import { clusterOptions, waitsForReplica } from './cluster-options.js';
+import { ClusterRefusal } from './cluster-refusal.js';
 import { connectorKey } from './connector-key.js';
 import {
   type ConnectorLogger,
@@ -114,9 +115,15 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
   private readonly readers = new Map<ReadFrom, Client>();
   /** Old masters of moved slots, kept from replica reads until they have caught up. */
   private readonly rejoining: RejoiningNodes;
+  /** Whether a client that cannot get ready is refused its TLS settings or credentials. */
+  private readonly refusal: ClusterRefusal;
   /** When each node (`host:port`) last lost slots on any client's slot map, in ms since the epoch. */
   private readonly demotedAt = new Map<string, number>();
-  private lastReported: string | undefined;
+  /**
+   * Troubles reported since the last slot refresh that succeeded: each once, where ioredis repeats
+   * them for every node it tries, dozens of times a second while none answers.
+   */
+  private readonly reported = new Set<string>();
   private closed = false;
 
   constructor(options: ConnectorOptions) {
@@ -133,10 +140,15 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
     this.key = connectorKey(options);
     this.settings = resolveSettings(options);
     this.readFrom = this.settings.readFrom;
-    this.rejoining = new RejoiningNodes({
+    const credentials = {
       username: options.username ?? location.username,
       password: options.password ?? location.password,
       tls: tlsOptions(options, location),
+    };
+    this.rejoining = new RejoiningNodes(credentials);
+    this.refusal = new ClusterRefusal(credentials, {
+      alias: this.alias,
+      timeoutMs: this.settings.socketConnectTimeout,
     });
     this.writer = this.open('master', 'master');
   }
@@ -201,12 +213,26 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
       // `client` is assigned below, before anything is sent.
       hold: (command) => inRanges(client.inDoubt, command) || waitsForSlotReplica?.(command) === true,
     });
-    cluster.on('error', (error: Error) =>
-      this.report(nodeTrouble(error, { target: role, node: undefined, alias: this.alias })),
-    );
-    cluster.on('node error', (error: Error, key: string) =>
-      this.report(nodeTrouble(error, { target: role, node: parseNodeKey(key), alias: this.alias })),
-    );
+    const onTrouble = (error: Error, node: NodeAddress | undefined) => {
+      const trouble = nodeTrouble(error, { target: role, node, alias: this.alias });
+      if (guard.everReady) {
+        this.report(trouble);
+        return;
+      }
+      // Refused, it was reported once; each command's rejection carries the refusal from then on.
+      if (guard.refusing) return;
+      void this.refusal.of(trouble, node).then((refusal) => {
+        if (guard.refusing) return;
+        if (refusal === undefined) {
+          this.report(trouble);
+          return;
+        }
+        guard.refuse(refusal);
+        this.report(refusal);
+      });
+    };
+    cluster.on('error', (error: Error) => onTrouble(error, undefined));
+    cluster.on('node error', (error: Error, key: string) => onTrouble(error, parseNodeKey(key)));
     const client: Client = { cluster, guard, masters: [], nodes: new Map(), inDoubt: [] };
     cluster.on('+node', (redis: Redis) => {
       const key = nodeKey(redis);
@@ -239,6 +265,7 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
    */
   private onRefresh(client: Client): void {
     if (this.closed) return;
+    this.reported.clear();
     const previous = client.masters;
     const current = client.cluster.slots.map((nodes) => nodes?.[0]);
     const moves: ClusterFailoverEvent[] = [];
@@ -273,10 +300,10 @@ export class ClusterConnector extends EventEmitter<ClusterConnectorEvents> {
     }
   }
 
-  /** One node's trouble: an `error` event when someone listens, else a log line; never thrown. */
+  /** One node's trouble: an `error` event when someone listens, else a log line; never thrown. Once per trouble between two slot refreshes. */
   private report(error: SentinelKitError): void {
-    if (this.closed || error.message === this.lastReported) return;
-    this.lastReported = error.message;
+    if (this.closed || this.reported.has(error.message)) return;
+    this.reported.add(error.message);
     if (this.listenerCount('error') > 0) this.emit('error', error);
     else this.log('warn', error.message);
   }

@@ -7,6 +7,12 @@ import { translateNodeError } from './node-errors.js';
 interface Pending {
   command: Command;
   sentAt: number;
+  /**
+   * The cluster's ready count when the command came, or -1 when it was ready then: a command that
+   * came while the cluster was not ready and saw no `ready` since waited in ioredis's offline
+   * queue the whole time, written to no node.
+   */
+  readyCountAtSend: number;
   fail: (error: Error) => void;
 }
 
@@ -45,7 +51,13 @@ const NOT_APPLIED = /^(CLUSTERDOWN|TRYAGAIN|MOVED|ASK)\b/;
  *   fails with `NodeUnavailableError`, which says it never reached a node. A pipeline's commands
  *   (sent with their node) are never held;
  * - a stall check: a command unanswered for {@link STALLED_MS} refreshes the slot map;
+ * - a refusal (`refuse`): while the nodes refuse the client's TLS settings or credentials and the
+ *   cluster was never ready, every pending command fails at once with that error, and every new
+ *   one, until the cluster is ready;
  * - the door `close()` shuts: every pending command fails at once, and every later one.
+ *
+ * A command that fails at its deadline having waited only in ioredis's offline queue (the cluster
+ * not ready since it came) fails with `NodeUnavailableError` too: it reached no node.
  */
 export class ClusterGuard {
   private readonly pending = new Set<Pending>();
@@ -55,6 +67,9 @@ export class ClusterGuard {
   private readonly timer: NodeJS.Timeout;
   private readonly ticker: NodeJS.Timeout;
   private closedWith: Error | undefined;
+  private refusedWith: Error | undefined;
+  /** `ready` events of the cluster so far. */
+  private readyCount = 0;
 
   constructor(
     private readonly cluster: Cluster,
@@ -69,8 +84,9 @@ export class ClusterGuard {
     this.send = send;
     cluster.sendCommand = (command: Command, stream?: Stream, node?: unknown) => {
       this.track(command);
-      if (this.closedWith !== undefined) {
-        command.reject(this.closedWith);
+      const shut = this.closedWith ?? this.refusedWith;
+      if (shut !== undefined) {
+        command.reject(shut);
         return command.promise;
       }
       if (node === undefined && settings.hold?.(command)) {
@@ -83,6 +99,31 @@ export class ClusterGuard {
     this.timer.unref();
     this.ticker = setInterval(() => this.tick(), TICK_MS);
     this.ticker.unref();
+    cluster.on('ready', () => {
+      this.readyCount += 1;
+      this.refusedWith = undefined;
+    });
+  }
+
+  /** Whether the cluster has been ready at least once. */
+  get everReady(): boolean {
+    return this.readyCount > 0;
+  }
+
+  /**
+   * The nodes refuse this client's settings (`error` says which and how to fix it): fails every
+   * pending command with `error` at once, and every new one until the cluster is ready. For a
+   * cluster never ready, whose commands all still wait in ioredis's offline queue.
+   */
+  refuse(error: Error): void {
+    if (this.closedWith !== undefined || this.everReady) return;
+    this.refusedWith = error;
+    for (const entry of [...this.pending]) entry.fail(error);
+  }
+
+  /** Whether the client is failing its commands with a refusal now. */
+  get refusing(): boolean {
+    return this.refusedWith !== undefined;
   }
 
   /** Fails every pending command, and every command sent from now on, with `error`. */
@@ -132,6 +173,7 @@ export class ClusterGuard {
     const entry: Pending = {
       command,
       sentAt: Date.now(),
+      readyCountAtSend: this.cluster.status === 'ready' ? -1 : this.readyCount,
       fail: (error) => {
         this.pending.delete(entry);
         this.held.delete(command);
@@ -152,8 +194,9 @@ export class ClusterGuard {
     for (const entry of [...this.pending]) {
       const waited = now - entry.sentAt;
       if (waited < queueTimeoutMs) continue;
+      const unsent = this.held.has(entry.command) || entry.readyCountAtSend === this.readyCount;
       entry.fail(
-        this.held.has(entry.command)
+        unsent
           ? new NodeUnavailableError(role, waited, { alias })
           : new OutcomeUnknownError(role, entry.command.name, waited, { alias }),
       );
