@@ -9,7 +9,7 @@ import { clusterNodeConfig } from './configs.js';
 import { pollUntil } from './poll.js';
 import { freePorts, retryOnPortClash } from './ports.js';
 import { RedisNode } from './redis-node.js';
-import { createTlsFiles, type TlsFiles } from './tls.js';
+import { startTlsFiles, type TlsFiles } from './tls.js';
 
 /** Options of {@link startCluster}. */
 export interface ClusterOptions {
@@ -404,13 +404,7 @@ async function startClusterOnce(options: ClusterOptions): Promise<Cluster> {
   }
   const count = settings.masters * (1 + settings.replicasPerMaster);
   const dir = await mkdtemp(join(tmpdir(), 'sentinel-kit-cluster-'));
-  let tlsFiles: TlsFiles | undefined;
-  try {
-    if (settings.tls) tlsFiles = await createTlsFiles(join(dir, 'tls'));
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
+  const tlsFiles = settings.tls ? await startTlsFiles(dir) : undefined;
   const ports = await freePorts(2 * count);
   const nodes = ports
     .slice(0, count)

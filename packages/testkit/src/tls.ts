@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -123,4 +123,17 @@ export async function createTlsFiles(dir: string, options: TlsFilesOptions = {})
     certFile: join(dir, 'server.crt'),
     keyFile: join(dir, 'server.key'),
   };
+}
+
+/**
+ * The CA and certificate of a TLS start, in `<dir>/tls`. A failure removes `dir`, the start's temp
+ * directory, which nothing else holds yet.
+ */
+export async function startTlsFiles(dir: string): Promise<TlsFiles> {
+  try {
+    return await createTlsFiles(join(dir, 'tls'));
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
 }

@@ -10,7 +10,7 @@ import { pollUntil } from './poll.js';
 import { freePorts, retryOnPortClash } from './ports.js';
 import { RedisNode } from './redis-node.js';
 import { SentinelEventLog, type SwitchEvent } from './sentinel-event-log.js';
-import { createTlsFiles, type TlsFiles } from './tls.js';
+import { startTlsFiles, type TlsFiles } from './tls.js';
 
 /** Options of {@link startTopology}. Every one has the default in {@link TOPOLOGY_DEFAULTS}. */
 export interface TopologyOptions {
@@ -399,13 +399,7 @@ async function startTopologyOnce(options: TopologyOptions): Promise<Topology> {
     sentinelPassword: options.sentinelPassword,
   };
   const dir = await mkdtemp(join(tmpdir(), 'sentinel-kit-'));
-  let tlsFiles: TlsFiles | undefined;
-  try {
-    if (settings.tls) tlsFiles = await createTlsFiles(join(dir, 'tls'));
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
+  const tlsFiles = settings.tls ? await startTlsFiles(dir) : undefined;
   const ports = await freePorts(1 + settings.replicas + settings.sentinels);
   const nodes = ports
     .slice(0, 1 + settings.replicas)
